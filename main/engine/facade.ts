@@ -78,13 +78,14 @@ export interface SupervisorFacade {
   /** The state-change history of one process, oldest first (bounded). */
   getProcessHistory(namespec: string): StateTransition[];
 
-  startProcess(namespec: string, wait?: boolean): Promise<true>;
+  /** A `group:*` namespec delegates to the group and yields its result array, as supervisord. */
+  startProcess(namespec: string, wait?: boolean): Promise<true | ResultStruct[]>;
   startProcessGroup(name: string, wait?: boolean): Promise<ResultStruct[]>;
   startAllProcesses(wait?: boolean): Promise<ResultStruct[]>;
-  stopProcess(namespec: string, wait?: boolean): Promise<true>;
+  stopProcess(namespec: string, wait?: boolean): Promise<true | ResultStruct[]>;
   stopProcessGroup(name: string, wait?: boolean): Promise<ResultStruct[]>;
   stopAllProcesses(wait?: boolean): Promise<ResultStruct[]>;
-  signalProcess(namespec: string, signal: string | number): true;
+  signalProcess(namespec: string, signal: string | number): true | ResultStruct[];
   signalProcessGroup(name: string, signal: string | number): ResultStruct[];
   signalAllProcesses(signal: string | number): ResultStruct[];
 
