@@ -20,12 +20,12 @@ export interface ResultStruct {
   description: string;
 }
 
-/** supervisord's config-info struct (`getAllConfigInfo`), field for field. */
+/** supervisord 4.2.5's config-info struct (`getAllConfigInfo`), field for field (no autorestart). */
 export interface ConfigInfo {
   autostart: boolean;
-  autorestart: 'unexpected' | boolean;
-  directory: string | null;
-  uid: number | null;
+  /** 'none' when unset, as supervisord marshals None. */
+  directory: string;
+  uid: number | 'none';
   command: string;
   exitcodes: number[];
   group: string;
@@ -51,6 +51,7 @@ export interface ConfigInfo {
   stderr_logfile_backups: number;
   stderr_logfile_maxbytes: number;
   stderr_syslog: boolean;
+  /** 'none' when unset or AUTO. */
   serverurl: string;
 }
 
