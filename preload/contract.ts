@@ -54,6 +54,7 @@ export const InvokeChannels = {
   signalAll: 'all:signal',
   clearAllLogs: 'all:clear-logs',
   readLog: 'log:read',
+  searchLog: 'log:search',
   getStats: 'stats:get',
   /** Start delivering `log:tick` events for (name, stream); returns a subscription id. */
   subscribeLog: 'log:subscribe',
@@ -137,6 +138,19 @@ export interface LogSlice {
   /** The files making up the logical log, oldest first, with their sizes. */
   files: { path: string; size: number }[];
 }
+
+/** Matches of a search over the whole logical log (scanned in bounded chunks on the host). */
+export interface LogSearchResult {
+  query: string;
+  /** Byte offsets of the first `MAX_SEARCH_OFFSETS` matches, ascending. */
+  offsets: number[];
+  /** Every match in the log (may exceed `offsets.length`). */
+  total: number;
+  /** Logical size searched. */
+  size: number;
+}
+
+export const MAX_SEARCH_OFFSETS = 10_000;
 
 /** CPU/memory of one process and its descendants. */
 export interface ProcessStats {
@@ -230,6 +244,10 @@ export interface Invoke {
     args: [namespec: string, stream: LogStream, offset: number, length: number];
     result: LogSlice;
   };
+  'log:search': {
+    args: [namespec: string, stream: LogStream, query: string];
+    result: LogSearchResult;
+  };
   'stats:get': { args: []; result: StatsSample };
   'log:subscribe': { args: [namespec: string, stream: LogStream]; result: number };
   'log:unsubscribe': { args: [id: number]; result: true };
@@ -277,6 +295,8 @@ export interface SupervisorBridge {
 
   /** Read `length` bytes (≤ MAX_LOG_READ) at logical `offset`; `namespec` is ignored for 'main'. */
   readLog(namespec: string, stream: LogStream, offset: number, length: number): Promise<LogSlice>;
+  /** Case-insensitive (ASCII) literal search over the whole log, including backups. */
+  searchLog(namespec: string, stream: LogStream, query: string): Promise<LogSearchResult>;
   getStats(): Promise<StatsSample>;
 
   /** Every process state change (subscribe first, then load the snapshot; see `Snapshot.seq`). */

@@ -77,6 +77,7 @@ export function createBridgeSource(bridge: SupervisorBridge): DataSource {
     signalAll: wrap((s: string) => b.signalAll(s)),
     clearAllLogs: wrap(() => b.clearAllLogs()),
     readLog: wrap((n: string, st, o: number, l: number) => b.readLog(n, st, o, l)),
+    searchLog: wrap((n: string, st, q: string) => b.searchLog(n, st, q)),
     getStats: wrap(() => b.getStats()),
     onLog: (n, st, cb) => b.onLog(n, st, cb),
     onStats: (cb) => b.onStats(cb),

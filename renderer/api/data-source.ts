@@ -7,6 +7,7 @@ import type {
   BridgeError,
   ConfigView,
   GroupChangeEvent,
+  LogSearchResult,
   LogSlice,
   LogStream,
   LogTick,
@@ -63,6 +64,7 @@ export interface DataSource {
   clearAllLogs(): Promise<ResultStruct[]>;
 
   readLog(namespec: string, stream: LogStream, offset: number, length: number): Promise<LogSlice>;
+  searchLog(namespec: string, stream: LogStream, query: string): Promise<LogSearchResult>;
   getStats(): Promise<StatsSample>;
   onLog(namespec: string, stream: LogStream, cb: (tick: LogTick) => void): Unsubscribe;
   onStats(cb: (sample: StatsSample) => void): Unsubscribe;

@@ -100,6 +100,7 @@ export function createHttpSource(base = ''): DataSource {
     clearAllLogs: () => post('/api/all/clear-logs'),
     readLog: (n, stream, offset, length) =>
       get(`/api/log?name=${enc(n)}&stream=${stream}&offset=${offset}&length=${length}`),
+    searchLog: (n, stream, q) => get(`/api/log-search?name=${enc(n)}&stream=${stream}&q=${enc(q)}`),
     getStats: () => get('/api/stats'),
     onLog(n: string, stream: LogStream, cb: (t: LogTick) => void): Unsubscribe {
       return listen(`${base}/api/log-events?name=${enc(n)}&stream=${stream}`, {

@@ -8,7 +8,8 @@ import { promises as fsp } from 'node:fs';
 import type { SupervisorFacade } from '../facade.js';
 import { SupervisorError } from '../model/faults.js';
 import type { Unsubscribe } from '../facade.js';
-import type { LogSlice, LogStream, LogTick } from './wire.js';
+import type { LogSearchResult, LogSlice, LogStream, LogTick } from './wire.js';
+import { MAX_SEARCH_OFFSETS } from './wire.js';
 
 /** More backups than supervisord could ever keep are not looked for. */
 const MAX_BACKUPS = 1000;
@@ -145,4 +146,50 @@ export function watchLog(
     stopped = true;
     clearInterval(timer);
   };
+}
+
+/**
+ * Case-insensitive (ASCII) literal search over the whole logical log, in 1 MB chunks with an
+ * overlap so matches spanning chunk or file boundaries are found. Memory stays bounded.
+ */
+export async function searchLog(path: string, query: string): Promise<LogSearchResult> {
+  const set = await logFileSet(path);
+  const needle = query.toLowerCase();
+  const nlen = Buffer.byteLength(needle, 'latin1');
+  const offsets: number[] = [];
+  let total = 0;
+  if (nlen === 0) return { query, offsets, total, size: set.size };
+  const CHUNK = 1024 * 1024;
+  let carry = ''; // last nlen-1 chars of the previous chunk
+  let carryStart = 0; // logical offset of carry[0]
+  let base = 0;
+  for (const f of set.files) {
+    const fh = await fsp.open(f.path, 'r').catch(() => null);
+    if (!fh) {
+      base += f.size;
+      continue;
+    }
+    try {
+      const buf = Buffer.alloc(CHUNK);
+      for (let pos = 0; pos < f.size;) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, f.size - pos), pos);
+        if (bytesRead === 0) break;
+        const text = carry + buf.toString('latin1', 0, bytesRead).toLowerCase();
+        let i = text.indexOf(needle);
+        while (i >= 0) {
+          total++;
+          if (offsets.length < MAX_SEARCH_OFFSETS) offsets.push(carryStart + i);
+          i = text.indexOf(needle, i + nlen);
+        }
+        const keep = Math.min(nlen - 1, text.length);
+        carry = keep > 0 ? text.slice(text.length - keep) : '';
+        carryStart = base + pos + bytesRead - keep;
+        pos += bytesRead;
+      }
+    } finally {
+      await fh.close();
+    }
+    base += f.size;
+  }
+  return { query, offsets, total, size: set.size };
 }

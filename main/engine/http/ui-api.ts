@@ -14,6 +14,7 @@
  *   POST /api/groups/:group/:action         start|stop|restart|signal
  *   POST /api/all/:action                   start|stop|restart|signal|clear-logs
  *   GET  /api/log?name&stream&offset&length LogSlice (stream: stdout|stderr|main)
+ *   GET  /api/log-search?name&stream&q     LogSearchResult (whole log, case-insensitive)
  *   GET  /api/log-events?name&stream        SSE: `tick` (LogTick) on growth/rotation
  *   GET  /api/stats                         StatsSample
  *   GET  /api/stats-events                  SSE: `stats` about once a second
@@ -26,7 +27,7 @@ import { z } from 'zod';
 import type { SupervisorFacade } from '../facade.js';
 import { SupervisorError, type FaultName } from '../model/faults.js';
 import type { EngineEvent, ProcessConfig } from '../model/types.js';
-import { readLogSlice, requireLogPath, watchLog } from './log-files.js';
+import { readLogSlice, requireLogPath, searchLog, watchLog } from './log-files.js';
 import { StatsSampler } from './stats.js';
 import type {
   BridgeError,
@@ -83,6 +84,11 @@ const logQuery = z.object({
   stream: streamSchema,
   offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   length: z.coerce.number().int().min(0).max(MAX_LOG_READ),
+});
+const logSearchQuery = z.object({
+  name: z.string().max(512).default(''),
+  stream: streamSchema,
+  q: z.string().min(1).max(1024),
 });
 const logEventsQuery = z.object({ name: z.string().max(512).default(''), stream: streamSchema });
 const signalBody = z.object({ signal: signalSchema });
@@ -396,6 +402,12 @@ export function createUiHandler(facade: SupervisorFacade, opts: { staticDir: str
         const name = p.stream === 'main' ? '' : nameSchema.parse(p.name);
         const file = requireLogPath(facade, name, p.stream);
         return sendJson(res, 200, await readLogSlice(file, p.offset, p.length));
+      }
+      if (route === 'log-search') {
+        const p = logSearchQuery.parse(q);
+        const name = p.stream === 'main' ? '' : nameSchema.parse(p.name);
+        const file = requireLogPath(facade, name, p.stream);
+        return sendJson(res, 200, await searchLog(file, p.q));
       }
       if (route === 'log-events') {
         const p = logEventsQuery.parse(q);

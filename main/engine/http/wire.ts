@@ -95,3 +95,10 @@ export interface BridgeError {
   message: string;
 }
 export const MAX_LOG_READ = 4 * 1024 * 1024;
+export interface LogSearchResult {
+  query: string;
+  offsets: number[];
+  total: number;
+  size: number;
+}
+export const MAX_SEARCH_OFFSETS = 10_000;

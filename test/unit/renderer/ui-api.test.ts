@@ -22,7 +22,8 @@ const wireCompat: [
   Same<Wire.ReloadPreview, Contract.ReloadPreview>,
   Same<Wire.ReloadResult, Contract.ReloadResult>,
   Same<Wire.BridgeError, Contract.BridgeError>,
-] = [true, true, true, true, true, true, true, true, true];
+  Same<Wire.LogSearchResult, Contract.LogSearchResult>,
+] = [true, true, true, true, true, true, true, true, true, true];
 
 let dir: string;
 let facade: FakeFacade;
@@ -212,6 +213,18 @@ describe('ui-api', () => {
     expect(
       (await fetch(`${base}/api/log?name=web:web&stream=main&offset=0&length=10`)).status,
     ).toBe(404);
+  });
+
+  it('searches the whole log across backups and chunk boundaries', async () => {
+    const log = path.join(dir, 'w1-stdout.log');
+    const filler = 'x'.repeat(1024 * 1024 - 3);
+    fs.writeFileSync(`${log}.1`, `${filler}NEEDle\n`); // spans the 1 MB chunk boundary
+    fs.writeFileSync(log, 'nothing\nneedle again\n');
+    const r = (await (
+      await fetch(`${base}/api/log-search?name=workers:w1&stream=stdout&q=needle`)
+    ).json()) as Contract.LogSearchResult;
+    expect(r.total).toBe(2);
+    expect(r.offsets).toEqual([filler.length, filler.length + 7 + 8]);
   });
 
   it('pushes log ticks when the file grows', async () => {
