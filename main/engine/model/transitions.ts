@@ -9,7 +9,7 @@ export const ALLOWED_TRANSITIONS: Readonly<Record<ProcessState, readonly Process
   [S.STOPPING]: [S.STOPPED, S.UNKNOWN],
   [S.EXITED]: [S.STARTING],
   [S.FATAL]: [S.STARTING],
-  [S.UNKNOWN]: [S.STARTING],
+  [S.UNKNOWN]: [],
 };
 
 export function isAllowedTransition(from: ProcessState, to: ProcessState): boolean {
