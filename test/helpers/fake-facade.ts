@@ -285,9 +285,8 @@ export class FakeFacade implements SupervisorFacade {
         const k = `${c.group}:${c.name}`;
         return {
           autostart: c.autostart ?? true,
-          autorestart: 'unexpected' as const,
-          directory: null,
-          uid: null,
+          directory: 'none',
+          uid: 'none' as const,
           command: `/bin/${c.name}`,
           exitcodes: [0],
           group: c.group,
