@@ -44,7 +44,6 @@ export function splitLines(
 
 /** Control characters (except ESC, used by ANSI, and TAB) as visible Unicode control pictures. */
 export function safeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000a-\u001a\u001c-\u001f\u007f]/g, (c) => {
     const code = c.charCodeAt(0);
     return code === 0x7f ? '\u2421' : String.fromCharCode(0x2400 + code);
@@ -53,7 +52,6 @@ export function safeText(text: string): string {
 
 /** Removes ANSI escape sequences (for search and copy). */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(
     /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)|\u001b[@-_]/g,
     '',
