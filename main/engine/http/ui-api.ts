@@ -265,6 +265,7 @@ export function createUiHandler(facade: SupervisorFacade, opts: { staticDir: str
         seq++;
         for (const s of stateStreams)
           write(s, 'group', { seq, action: ev.action, group: ev.group });
+        broadcastSnapshot();
       }
     } catch {
       // a listener must not throw (the process may be gone by now)
@@ -280,6 +281,13 @@ export function createUiHandler(facade: SupervisorFacade, opts: { staticDir: str
     processes: facade.getAllProcessInfo(),
     groups: facade.getConfig().groups.map((g) => g.name),
   });
+
+  /** The process set changed (reload): every state stream gets a fresh snapshot. */
+  const broadcastSnapshot = (): void => {
+    if (stateStreams.size === 0) return;
+    const snap = snapshot();
+    for (const s of stateStreams) write(s, 'snapshot', snap);
+  };
 
   const openStream = (req: IncomingMessage, res: ServerResponse, set: Set<Stream>): Stream => {
     res.writeHead(200, {
@@ -370,6 +378,7 @@ export function createUiHandler(facade: SupervisorFacade, opts: { staticDir: str
         actions.push({ group: g, action: 'added', error: errText(e) });
       }
     }
+    broadcastSnapshot();
     return { diff, actions };
   };
 
