@@ -31,7 +31,11 @@ describe('child logs', () => {
           program('spew', nodeCmd('spew.js', total, 90), {
             startsecs: 0,
             autorestart: false,
-            stdout: { logfile: `${dir}/spew.log`, logfileMaxbytes: 1024 * 1024, logfileBackups: 40 },
+            stdout: {
+              logfile: `${dir}/spew.log`,
+              logfileMaxbytes: 1024 * 1024,
+              logfileBackups: 40,
+            },
           }),
         ]),
       ]),
@@ -80,7 +84,11 @@ describe('child logs', () => {
     const dir = tempDir();
     const cmd = `${process.execPath} -e "process.stdin.on('data', d => process.stdout.write(d))"`;
     const { sup, rec } = await startSupervisor(
-      config(dir, [group('echo', [program('echo', cmd, { startsecs: 0, stdout: { logfile: `${dir}/echo.log` } })])]),
+      config(dir, [
+        group('echo', [
+          program('echo', cmd, { startsecs: 0, stdout: { logfile: `${dir}/echo.log` } }),
+        ]),
+      ]),
     );
     running.push(sup);
     await rec.untilState('echo', 'RUNNING');
@@ -93,10 +101,12 @@ describe('child logs', () => {
     expect(fs.readFileSync(`${dir}/echo.log.old`, 'utf8')).toBe('before\n');
   });
 
-  it('reads and tails logs with supervisord\'s offset rules', async () => {
+  it("reads and tails logs with supervisord's offset rules", async () => {
     const dir = tempDir();
     const cmd = `${process.execPath} -e "process.stdout.write('0123456789'); setInterval(()=>{},1e9)"`;
-    const { sup, rec } = await startSupervisor(config(dir, [group('t', [program('t', cmd, { startsecs: 0 })])]));
+    const { sup, rec } = await startSupervisor(
+      config(dir, [group('t', [program('t', cmd, { startsecs: 0 })])]),
+    );
     running.push(sup);
     await rec.untilState('t', 'RUNNING');
     await logContains(sup, 't', '9');
