@@ -55,7 +55,7 @@ const STEPS: [string, string[]][] = [
   ['restart cat', []],
   ['restart', []],
   ['signal HUP sleeper', ['stop sleeper']],
-  ['signal USR1 cat', []],
+  ['signal CONT cat', []],
   ['signal BOGUS cat', []],
   ['signal HUP grp:*', ['start grp:*']],
   ['signal HUP', []],
