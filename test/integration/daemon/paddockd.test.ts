@@ -1,0 +1,149 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { alive, nodeCmd, tempDir } from '../../helpers/config.js';
+import {
+  confHeader,
+  PADDOCKD,
+  ROOT,
+  type RunningDaemon,
+  startDaemon,
+} from '../../helpers/daemon.js';
+import { eventually } from '../../helpers/engine.js';
+
+interface Info {
+  name: string;
+  group: string;
+  statename: string;
+  pid: number;
+}
+
+const daemons: RunningDaemon[] = [];
+afterEach(async () => {
+  await Promise.all(daemons.splice(0).map((d) => d.stop()));
+});
+
+function run(args: string[], cwd = ROOT) {
+  return spawnSync(process.execPath, [PADDOCKD, ...args], { cwd, encoding: 'utf8' });
+}
+
+describe('paddockd', () => {
+  it('--check validates the bundled example and lists what it would run', () => {
+    const r = run(['--check', '-c', 'examples/supervisord.conf']);
+    expect(r.stderr).not.toContain('Error');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('static-site');
+    expect(r.stdout).toContain('worker_01');
+    const j = run(['--check', '--json', '-c', 'examples/supervisord.conf']);
+    expect(j.status).toBe(0);
+    const parsed = JSON.parse(j.stdout) as { ok: boolean };
+    expect(parsed.ok).toBe(true);
+  });
+
+  it('refuses a bad config with one line per problem naming file, line, section and option', () => {
+    const dir = tempDir();
+    const conf = path.join(dir, 'bad.conf');
+    fs.writeFileSync(conf, `${confHeader(dir)}\n[program:web]\ncommand=/bin/true\nstartsecs=abc\n`);
+    const r = run(['-n', '-c', conf], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.conf:\d+ \[program:web\] startsecs: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const c = run(['--check', '-c', conf], dir);
+    expect(c.status).toBe(1);
+  });
+
+  it('rejects unknown options like supervisord, and prints its version', () => {
+    const r = run(['--bogus']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('option --bogus not recognized');
+    expect(run(['-v']).stdout.trim()).toBe('4.2.5');
+  });
+
+  it('SIGTERM stops every child before exiting, leaves none behind and removes its pidfile', async () => {
+    const dir = tempDir();
+    const conf = path.join(dir, 'd.conf');
+    fs.writeFileSync(
+      conf,
+      `${confHeader(dir)}
+[program:a]
+command=${nodeCmd('forever.js')}
+startsecs=0
+[program:b]
+command=${nodeCmd('forever.js')}
+process_name=b_%(process_num)d
+numprocs=3
+startsecs=0
+`,
+    );
+    const d = await startDaemon('paddockd', conf, `${dir}/rpc.sock`);
+    const infos = await eventually(async () => {
+      const all = (await d.client.call('supervisor.getAllProcessInfo')) as unknown as Info[];
+      return all.every((i) => i.statename === 'RUNNING') && all.length === 4 ? all : null;
+    }, 'all RUNNING');
+    expect(fs.readFileSync(`${dir}/daemon.pid`, 'utf8').trim()).toBe(String(d.proc.pid));
+    expect(await d.stop()).toBe(0);
+    for (const i of infos) expect(alive(i.pid)).toBe(false);
+    expect(fs.existsSync(`${dir}/daemon.pid`)).toBe(false);
+  });
+
+  it('SIGHUP re-reads the config and restarts with it; SIGUSR2 reopens the logs', async () => {
+    const dir = tempDir();
+    const conf = path.join(dir, 'd.conf');
+    const base = `${confHeader(dir)}
+[program:a]
+command=${nodeCmd('forever.js')}
+startsecs=0
+stdout_logfile=${dir}/a.log
+`;
+    fs.writeFileSync(conf, base);
+    const d = await startDaemon('paddockd', conf, `${dir}/rpc.sock`);
+    daemons.push(d);
+    await eventually(
+      async () =>
+        ((await d.client.call('supervisor.getProcessInfo', 'a')) as unknown as Info).statename ===
+        'RUNNING',
+      'a RUNNING',
+    );
+    fs.writeFileSync(conf, `${base}\n[program:b]\ncommand=${nodeCmd('forever.js')}\nstartsecs=0\n`);
+    d.proc.kill('SIGHUP');
+    await eventually(async () => {
+      try {
+        return (
+          ((await d.client.call('supervisor.getProcessInfo', 'b')) as unknown as Info).statename ===
+          'RUNNING'
+        );
+      } catch {
+        return false;
+      }
+    }, 'b RUNNING after HUP');
+
+    await eventually(
+      () =>
+        fs.existsSync(`${dir}/a.log`) &&
+        fs.readFileSync(`${dir}/a.log`, 'utf8').includes('forever'),
+      'a.log',
+    );
+    fs.renameSync(`${dir}/a.log`, `${dir}/a.log.moved`);
+    d.proc.kill('SIGUSR2');
+    await eventually(() => fs.existsSync(`${dir}/a.log`), 'a.log recreated after USR2');
+    expect(d.output()).toContain('received SIGUSR2 indicating log reopen request');
+  });
+
+  it('daemonizes without -n: the command returns, the daemon runs, its pidfile names it', async () => {
+    const dir = tempDir();
+    const conf = path.join(dir, 'd.conf');
+    fs.writeFileSync(
+      conf,
+      `${confHeader(dir)}\n[program:a]\ncommand=${nodeCmd('forever.js')}\nstartsecs=0\n`,
+    );
+    const r = run(['-c', conf], dir);
+    expect(r.status).toBe(0);
+    const pid = Number(fs.readFileSync(`${dir}/daemon.pid`, 'utf8'));
+    expect(alive(pid)).toBe(true);
+    process.kill(pid, 'SIGTERM');
+    await eventually(() => !alive(pid), 'daemon exit');
+  });
+});
