@@ -67,6 +67,8 @@ const SIGNALS: Record<string, number> = {
   USR1: 10,
   USR2: 12,
   TERM: 15,
+  CONT: 18,
+  STOP: 19,
 };
 
 /** supervisord's `options.readFile`. */
