@@ -99,7 +99,8 @@ export function signalName(value: string): string {
   if (!name.startsWith('SIG')) name = 'SIG' + name;
   const signals = osConstants.signals as Record<string, number | undefined>;
   const n = signals[name];
-  if (n === undefined) throw new ConversionError(`value ${pyRepr(value)} is not a valid signal name`);
+  if (n === undefined)
+    throw new ConversionError(`value ${pyRepr(value)} is not a valid signal name`);
   return table.get(n) ?? name.slice(3);
 }
 
@@ -227,7 +228,9 @@ export function processOrGroupName(value: string): string {
   const s = pyStrip(value);
   for (const ch of [' ', ':', '/']) {
     if (s.includes(ch)) {
-      throw new ConversionError(`Invalid name: ${pyRepr(value)} because of character: ${pyRepr(ch)}`);
+      throw new ConversionError(
+        `Invalid name: ${pyRepr(value)} because of character: ${pyRepr(ch)}`,
+      );
     }
   }
   return s;

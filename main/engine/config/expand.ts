@@ -168,7 +168,9 @@ function interpolate(s: string, expansions: Expansions): string {
     }
     if (!hasKey) {
       // Python would format the whole expansion dict here; that is never what was meant.
-      throw new BadFormat('format requires a mapping key, e.g. %(name)s (write %% for a literal %)');
+      throw new BadFormat(
+        'format requires a mapping key, e.g. %(name)s (write %% for a literal %)',
+      );
     }
     out += formatOne(value as ExpansionValue, flags, width, precision, conv);
   }

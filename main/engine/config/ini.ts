@@ -114,7 +114,8 @@ const DEFAULT_SECTION = 'DEFAULT';
 /** `\[(?P<header>.+)\]` matched at the start (Python `.` is "anything but \n"). */
 const SECTCRE = /^\[([^\n]+)\]/;
 /** Python `\s`; used for the OPTCRE emulation. */
-const PY_S = '[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const PY_S =
+  '[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
 /** `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$` */
 const OPTCRE = new RegExp(`^([^\\n]*?)${PY_S}*(=|:)${PY_S}*([^\\n]*)$`);
 

@@ -177,11 +177,19 @@ class Loader {
       option,
       message,
     };
-    const key = formatIssue(i);
-    if (!this.issues.some((x) => formatIssue(x) === key)) this.issues.push(i);
+    // one problem per option line (e.g. a group-level and a program-level read of `priority`)
+    const same = (x: ConfigIssue): boolean =>
+      i.option !== null
+        ? x.file === i.file && x.line === i.line && x.section === i.section && x.option === i.option
+        : formatIssue(x) === formatIssue(i);
+    if (!this.issues.some(same)) this.issues.push(i);
   }
 
-  warn(loc: { file: string; line: number | null } | null, section: string | null, message: string): void {
+  warn(
+    loc: { file: string; line: number | null } | null,
+    section: string | null,
+    message: string,
+  ): void {
     const w = formatIssue({
       file: loc?.file ?? this.mainFile,
       line: loc?.line ?? null,
@@ -249,7 +257,12 @@ class Loader {
     return convert(def);
   }
 
-  existingDirpath(value: string, loc: { file: string; line: number | null }, section: string, option: string): string {
+  existingDirpath(
+    value: string,
+    loc: { file: string; line: number | null },
+    section: string,
+    option: string,
+  ): string {
     const nv = expandUser(value, this.home);
     const dir = path.dirname(nv);
     if (!this.checkEnv || !nv.includes('/') || isDirectory(path.resolve(this.cwd, dir))) return nv;
@@ -262,7 +275,12 @@ class Loader {
     return nv;
   }
 
-  existingDirectory(value: string, loc: { file: string; line: number | null }, section: string, option: string): string {
+  existingDirectory(
+    value: string,
+    loc: { file: string; line: number | null },
+    section: string,
+    option: string,
+  ): string {
     const nv = expandUser(value, this.home);
     if (!this.checkEnv || isDirectory(path.resolve(this.cwd, nv))) return nv;
     this.issue(loc, section, option, `${value} is not an existing directory`);
@@ -292,7 +310,9 @@ class Loader {
         loc ?? { file, line: null },
         loc ? 'include' : null,
         loc ? 'files' : null,
-        code === 'ENOENT' ? `could not find config file ${file}` : `could not read config file ${file}`,
+        code === 'ENOENT'
+          ? `could not find config file ${file}`
+          : `could not read config file ${file}`,
       );
       return null;
     }
@@ -310,7 +330,12 @@ class Loader {
     this.readIncludes();
 
     if (!this.doc.sections.has('supervisord')) {
-      this.issue({ file, line: null }, null, null, '.ini file does not include supervisord section');
+      this.issue(
+        { file, line: null },
+        null,
+        null,
+        '.ini file does not include supervisord section',
+      );
     }
     const supervisord = this.readSupervisord();
     const rpcinterfaces = this.readRpcInterfaces();
@@ -516,7 +541,12 @@ class Loader {
         const hasF = this.doc.sections.has(fs_);
         const ploc = this.entryLoc(section, progs.entry);
         if (!hasP && !hasF) {
-          this.issue(ploc, section, 'programs', `[${section}] names unknown program or fcgi-program ${program}`);
+          this.issue(
+            ploc,
+            section,
+            'programs',
+            `[${section}] names unknown program or fcgi-program ${program}`,
+          );
           continue;
         }
         if (hasP && hasF) {
@@ -574,7 +604,13 @@ class Loader {
     } else {
       name = pyStrip(name);
     }
-    const priority = this.typed(section, 'priority', kind === 'eventlistener' ? '-1' : '999', integer, ex);
+    const priority = this.typed(
+      section,
+      'priority',
+      kind === 'eventlistener' ? '-1' : '999',
+      integer,
+      ex,
+    );
     let listener: ProcessConfig['listener'];
     let fcgi: ProcessConfig['fcgi'];
     if (kind === 'eventlistener') listener = this.readListener(section, ex);
@@ -659,7 +695,11 @@ class Loader {
     return { events, bufferSize, resultHandler };
   }
 
-  readFcgi(section: string, programName: string, ex: Expansions): NonNullable<ProcessConfig['fcgi']> {
+  readFcgi(
+    section: string,
+    programName: string,
+    ex: Expansions,
+  ): NonNullable<ProcessConfig['fcgi']> {
     const sloc = this.sectionLoc(section);
     const eloc = (opt: string): { file: string; line: number | null } =>
       this.entryLoc(section, getOption(this.doc, section, opt));
@@ -670,7 +710,12 @@ class Loader {
       try {
         socketBacklog = integer(bl.value);
         if (socketBacklog < 1 || socketBacklog > 65535) {
-          this.issue(eloc('socket_backlog'), section, 'socket_backlog', `Invalid socket_backlog value ${socketBacklog}`);
+          this.issue(
+            eloc('socket_backlog'),
+            section,
+            'socket_backlog',
+            `Invalid socket_backlog value ${socketBacklog}`,
+          );
         }
       } catch (e) {
         this.issue(eloc('socket_backlog'), section, 'socket_backlog', messageOf(e));
@@ -682,7 +727,12 @@ class Loader {
       try {
         socketOwner = userGroup(so.value);
       } catch {
-        this.issue(eloc('socket_owner'), section, 'socket_owner', `Invalid socket_owner value ${so.value}`);
+        this.issue(
+          eloc('socket_owner'),
+          section,
+          'socket_owner',
+          `Invalid socket_owner value ${so.value}`,
+        );
       }
     }
     let socketMode: number | null = null;
@@ -691,7 +741,12 @@ class Loader {
       try {
         socketMode = octal(sm.value);
       } catch {
-        this.issue(eloc('socket_mode'), section, 'socket_mode', `Invalid socket_mode value ${sm.value}`);
+        this.issue(
+          eloc('socket_mode'),
+          section,
+          'socket_mode',
+          `Invalid socket_mode value ${sm.value}`,
+        );
       }
     }
     const sockGet = this.get(section, 'socket', null, { ...ex, program_name: programName });
@@ -753,10 +808,19 @@ class Loader {
       group_name: groupName,
     };
     const S = PROGRAM_SCHEMA;
-    const val = <K extends ProgramKey>(key: K, def?: string): ReturnType<(typeof S)[K]['convert']> => {
+    const val = <K extends ProgramKey>(
+      key: K,
+      def?: string,
+    ): ReturnType<(typeof S)[K]['convert']> => {
       const spec = S[key];
       const d = def ?? spec.default ?? '';
-      return this.typed(section, key, d, spec.convert as (v: string) => ReturnType<(typeof S)[K]['convert']>, common);
+      return this.typed(
+        section,
+        key,
+        d,
+        spec.convert as (v: string) => ReturnType<(typeof S)[K]['convert']>,
+        common,
+      );
     };
 
     const priority = val('priority');
@@ -835,7 +899,11 @@ class Loader {
       if (!envEntry) environment = null;
 
       const directory = this.get(section, 'directory', null, common).value;
-      const channel = (ch: 'stdout' | 'stderr', events: boolean, capture: number): ChannelConfig => {
+      const channel = (
+        ch: 'stdout' | 'stderr',
+        events: boolean,
+        capture: number,
+      ): ChannelConfig => {
         const lfKey = `${ch}_logfile` as const;
         const lf = this.get(section, lfKey, 'AUTO', common);
         let logfile: LogTarget = 'AUTO';
@@ -850,7 +918,12 @@ class Loader {
             } else if (conv === null || conv === 'AUTO') {
               logfile = conv;
             } else {
-              logfile = this.existingDirpath(conv, this.entryLoc(section, lf.entry), section, lfKey);
+              logfile = this.existingDirpath(
+                conv,
+                this.entryLoc(section, lf.entry),
+                section,
+                lfKey,
+              );
             }
           } catch (e) {
             this.issue(this.entryLoc(section, lf.entry), section, lfKey, messageOf(e));
@@ -898,7 +971,12 @@ class Loader {
       const cmd = this.get(section, 'command', null, common);
       if (cmd.value === null) {
         if (!cmd.failed) {
-          this.issue(sloc, section, 'command', `program section ${section} does not specify a command`);
+          this.issue(
+            sloc,
+            section,
+            'command',
+            `program section ${section} does not specify a command`,
+          );
         }
         continue;
       }
@@ -938,7 +1016,11 @@ class Loader {
     const seen = new Set<string>();
     for (const p of out) {
       if (seen.has(p.name)) {
-        this.warn(sloc, section, `more than one process is named ${pyRepr(p.name)}; only the last one runs`);
+        this.warn(
+          sloc,
+          section,
+          `more than one process is named ${pyRepr(p.name)}; only the last one runs`,
+        );
       }
       seen.add(p.name);
     }
@@ -969,13 +1051,23 @@ class Loader {
       const portGet = this.get(section, 'port', null, {});
       if (portGet.failed) continue;
       if (portGet.value === null) {
-        this.issue(this.sectionLoc(section), section, 'port', `section [${section}] has no port value`);
+        this.issue(
+          this.sectionLoc(section),
+          section,
+          'port',
+          `section [${section}] has no port value`,
+        );
         continue;
       }
       try {
         const [host, port] = inetAddress(portGet.value);
         if (inet === null) inet = { host, port, ...auth };
-        else this.warn(this.sectionLoc(section), section, 'only the first inet_http_server section is served');
+        else
+          this.warn(
+            this.sectionLoc(section),
+            section,
+            'only the first inet_http_server section is served',
+          );
       } catch (e) {
         this.issue(this.entryLoc(section, portGet.entry), section, 'port', messageOf(e));
       }
@@ -986,7 +1078,12 @@ class Loader {
       const auth = this.authFor(section, {});
       if (fileGet.failed) continue;
       if (fileGet.value === null) {
-        this.issue(this.sectionLoc(section), section, 'file', `section [${section}] has no file value`);
+        this.issue(
+          this.sectionLoc(section),
+          section,
+          'file',
+          `section [${section}] has no file value`,
+        );
         continue;
       }
       const file = normalizePath(pyStrip(fileGet.value), this.cwd, this.home);
@@ -996,7 +1093,12 @@ class Loader {
         try {
           chown = userGroup(co.value);
         } catch {
-          this.issue(this.entryLoc(section, co.entry), section, 'chown', `Invalid sockchown value ${co.value}`);
+          this.issue(
+            this.entryLoc(section, co.entry),
+            section,
+            'chown',
+            `Invalid sockchown value ${co.value}`,
+          );
         }
       }
       let chmod = 0o700;
@@ -1005,11 +1107,21 @@ class Loader {
         try {
           chmod = octal(cm.value);
         } catch {
-          this.issue(this.entryLoc(section, cm.entry), section, 'chmod', `Invalid chmod value ${cm.value}`);
+          this.issue(
+            this.entryLoc(section, cm.entry),
+            section,
+            'chmod',
+            `Invalid chmod value ${cm.value}`,
+          );
         }
       }
       if (unix === null) unix = { file, chmod, chown, ...auth };
-      else this.warn(this.sectionLoc(section), section, 'only the first unix_http_server section is served');
+      else
+        this.warn(
+          this.sectionLoc(section),
+          section,
+          'only the first unix_http_server section is served',
+        );
     }
     return { unix, inet };
   }
@@ -1037,7 +1149,11 @@ class Loader {
       serverurl = `unix://${normalizePath(serverurl.slice(7), this.cwd, this.home)}`;
     } else if (doc.sections.has(S) && !SERVER_URL_RE.test(serverurl)) {
       const e = getOption(doc, S, 'serverurl');
-      this.warn(e ? { file: e.file, line: e.line } : null, S, `serverurl ${pyRepr(serverurl)} is not a URL`);
+      this.warn(
+        e ? { file: e.file, line: e.line } : null,
+        S,
+        `serverurl ${pyRepr(serverurl)} is not a URL`,
+      );
     }
     const history = get('history_file', null, { here: this.here });
     return {
@@ -1063,13 +1179,21 @@ class Loader {
       else if (kind.startsWith('unix_http_server')) known = new Set(SECTION_KEYS.unix_http_server);
       else if (SECTION_KEYS[kind]) known = new Set(SECTION_KEYS[kind]);
       else {
-        this.warn({ file: sect.file, line: sect.line }, section, `unknown section [${section}] is ignored`);
+        this.warn(
+          { file: sect.file, line: sect.line },
+          section,
+          `unknown section [${section}] is ignored`,
+        );
         continue;
       }
       if (!known) continue;
       for (const [opt, e] of sect.options) {
         if (!known.has(opt)) {
-          this.warn({ file: e.file, line: e.line }, section, `unknown option ${pyRepr(opt)} is ignored`);
+          this.warn(
+            { file: e.file, line: e.line },
+            section,
+            `unknown option ${pyRepr(opt)} is ignored`,
+          );
         }
       }
     }
@@ -1094,7 +1218,10 @@ export function loadConfig(file: string, opts: LoadOptions = {}): Config {
         line: null,
         section: null,
         option: null,
-        message: code === 'ENOENT' ? `could not find config file ${abs}` : `could not read config file ${abs}`,
+        message:
+          code === 'ENOENT'
+            ? `could not find config file ${abs}`
+            : `could not read config file ${abs}`,
       },
     ]);
   }
@@ -1139,7 +1266,9 @@ export function describeConfig(c: Config): { text: string; json: unknown } {
     `supervisord: logfile=${s.logfile} pidfile=${s.pidfile} childlogdir=${s.childlogdir} loglevel=${s.loglevel} identifier=${s.identifier}`,
   );
   if (c.unixHttpServer) {
-    lines.push(`unix_http_server: ${c.unixHttpServer.file} chmod=${octalString(c.unixHttpServer.chmod)}`);
+    lines.push(
+      `unix_http_server: ${c.unixHttpServer.file} chmod=${octalString(c.unixHttpServer.chmod)}`,
+    );
   }
   if (c.inetHttpServer) {
     lines.push(`inet_http_server: ${c.inetHttpServer.host || '*'}:${c.inetHttpServer.port}`);
@@ -1173,7 +1302,9 @@ export function describeConfig(c: Config): { text: string; json: unknown } {
     })),
   }));
   for (const g of groups) {
-    lines.push(`[${g.kind}] ${g.name} (priority ${g.priority}, ${g.processes.length} process${g.processes.length === 1 ? '' : 'es'})`);
+    lines.push(
+      `[${g.kind}] ${g.name} (priority ${g.priority}, ${g.processes.length} process${g.processes.length === 1 ? '' : 'es'})`,
+    );
     for (const p of g.processes) {
       lines.push(
         `  ${p.namespec}: ${p.command}` +

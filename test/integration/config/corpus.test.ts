@@ -45,7 +45,9 @@ interface Variant {
 function variantsFor(corpusFile: string): Variant[] {
   const name = path.basename(corpusFile);
   const text = fs.readFileSync(corpusFile, 'utf8');
-  const vars = [...new Set([...text.matchAll(/%\(ENV_([A-Za-z0-9_]*)\)/g)].map((m) => m[1] as string))]
+  const vars = [
+    ...new Set([...text.matchAll(/%\(ENV_([A-Za-z0-9_]*)\)/g)].map((m) => m[1] as string)),
+  ]
     .filter((v) => !(v in BASE_ENV))
     .sort();
   const filledEnv = { ...BASE_ENV, ...Object.fromEntries(vars.map((v) => [v, '1'])) };
@@ -54,7 +56,8 @@ function variantsFor(corpusFile: string): Variant[] {
   if (!/^\s*\[supervisord\]/m.test(text)) {
     const wrapper = path.join(GOLDEN, 'wrap', name);
     out.push({ name, variant: 'wrapped', file: wrapper, env: BASE_ENV });
-    if (vars.length > 0) out.push({ name, variant: 'wrapped-filled', file: wrapper, env: filledEnv });
+    if (vars.length > 0)
+      out.push({ name, variant: 'wrapped-filled', file: wrapper, env: filledEnv });
   }
   return out;
 }
@@ -103,7 +106,10 @@ const LEVELS: Record<string, number> = {
   blather: 3,
 };
 
-function processJson(p: ProcessConfig, globalEnv: Record<string, string> | null): Record<string, Json> {
+function processJson(
+  p: ProcessConfig,
+  globalEnv: Record<string, string> | null,
+): Record<string, Json> {
   return {
     name: p.name,
     command: p.command,
@@ -143,7 +149,13 @@ function oursAsPython(c: Config): PyServer {
   const servers: Record<string, Json>[] = [];
   if (c.inetHttpServer) {
     const i = c.inetHttpServer;
-    servers.push({ family: 'inet', host: i.host, port: i.port, username: i.username, password: i.password });
+    servers.push({
+      family: 'inet',
+      host: i.host,
+      port: i.port,
+      username: i.username,
+      password: i.password,
+    });
   }
   if (c.unixHttpServer) {
     const u = c.unixHttpServer;
@@ -247,7 +259,10 @@ describe.skipIf(!corpusPresent)('supervisord corpus: ours vs the real supervisor
   it('has the 50 corpus files and a golden file for every variant', () => {
     expect(files.length).toBe(50);
     for (const v of variants) {
-      expect(fs.existsSync(path.join(GOLDEN, `${v.name}.${v.variant}.json`)), `${v.name}.${v.variant}`).toBe(true);
+      expect(
+        fs.existsSync(path.join(GOLDEN, `${v.name}.${v.variant}.json`)),
+        `${v.name}.${v.variant}`,
+      ).toBe(true);
     }
   });
 
@@ -267,7 +282,12 @@ describe.skipIf(!corpusPresent)('supervisord corpus: ours vs the real supervisor
       let ours: Config | null = null;
       let issues: string[] = [];
       try {
-        ours = loadConfig(v.file, { env: v.env, cwd: '/tmp', hostNodeName: 'testhost', checkEnvironment: false });
+        ours = loadConfig(v.file, {
+          env: v.env,
+          cwd: '/tmp',
+          hostNodeName: 'testhost',
+          checkEnvironment: false,
+        });
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         issues = e.issues.map((i) => i.message);
@@ -275,9 +295,10 @@ describe.skipIf(!corpusPresent)('supervisord corpus: ours vs the real supervisor
       const py = expected.server;
       if (!py.ok) {
         expect(ours, `supervisord failed with: ${py.error}`).toBeNull();
-        expect(errorMatches(py.error as string, issues), `supervisord: ${py.error}\nours:\n${issues.join('\n')}`).toBe(
-          true,
-        );
+        expect(
+          errorMatches(py.error as string, issues),
+          `supervisord: ${py.error}\nours:\n${issues.join('\n')}`,
+        ).toBe(true);
         return;
       }
       expect(issues, 'supervisord accepted this file').toEqual([]);
