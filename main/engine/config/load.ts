@@ -560,7 +560,7 @@ class Loader {
         }
         const target = hasP ? ps : fs_;
         exclude.add(target);
-        processes.push(...this.processesFromSection(target, groupName, 'program'));
+        processes.push(...this.processesFromSection(target, groupName));
       }
       groups.push({ name: groupName, kind: 'group', priority, processes, source: sloc });
     }
@@ -615,7 +615,7 @@ class Loader {
     let fcgi: ProcessConfig['fcgi'];
     if (kind === 'eventlistener') listener = this.readListener(section, ex);
     if (kind === 'fcgi-program') fcgi = this.readFcgi(section, name, ex);
-    const processes = this.processesFromSection(section, name, kind);
+    const processes = this.processesFromSection(section, name);
     for (const p of processes) {
       if (listener) p.listener = { ...listener, events: [...listener.events] };
       if (fcgi) p.fcgi = { ...fcgi };
@@ -791,7 +791,7 @@ class Loader {
   }
 
   /** `_processes_from_section`. */
-  processesFromSection(section: string, groupName: string, kind: GroupKind): ProcessConfig[] {
+  processesFromSection(section: string, groupName: string): ProcessConfig[] {
     const sloc = this.sectionLoc(section);
     let programName = section.slice(section.indexOf(':') + 1);
     try {
