@@ -941,8 +941,17 @@ export class Controller {
     if (changedOnly) {
       const after = (await this.call('getAllConfigInfo')) as XmlRpcStruct[];
       const key = (c: XmlRpcStruct): string => `${String(c['group'])}:${String(c['name'])}`;
+      // A running AUTO log shows its generated path, a freshly read one shows 'auto'.
+      const auto = (v: XmlRpcValue | undefined): XmlRpcValue | undefined =>
+        typeof v === 'string' && /-(stdout|stderr)---/.test(v) ? 'auto' : v;
       const strip = (c: XmlRpcStruct): string =>
-        JSON.stringify({ ...c, inuse: null, group_prio: null });
+        JSON.stringify({
+          ...c,
+          inuse: null,
+          group_prio: null,
+          stdout_logfile: auto(c['stdout_logfile']),
+          stderr_logfile: auto(c['stderr_logfile']),
+        });
       const old = new Map(before.map((c) => [key(c), strip(c)]));
       const now = new Map(after.map((c) => [key(c), strip(c)]));
       changed = changedAll.filter((g) => {
