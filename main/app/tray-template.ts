@@ -19,6 +19,7 @@ export type TrayAction =
   | { type: 'reload-config' }
   | { type: 'open-window' }
   | { type: 'open-config' }
+  | { type: 'choose-config' }
   | { type: 'toggle-start-at-login' }
   | { type: 'quit' };
 
@@ -190,6 +191,12 @@ export function buildTrayTemplate(snapshot: TraySnapshot): TrayItem[] {
     { kind: 'separator' },
     { kind: 'item', label: 'Open Paddock', enabled: true, action: { type: 'open-window' } },
     { kind: 'item', label: 'Open config file', enabled: true, action: { type: 'open-config' } },
+    {
+      kind: 'item',
+      label: 'Choose config file…',
+      enabled: !disabled,
+      action: { type: 'choose-config' },
+    },
     {
       kind: 'item',
       label: 'Start at login',

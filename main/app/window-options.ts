@@ -4,6 +4,7 @@
  * Only `import type` from electron here, so the unit tests run in plain Node.
  */
 import type { BrowserWindowConstructorOptions, Rectangle } from 'electron';
+import { CSP } from '../engine/http/ui-api.js';
 
 /** Saved window geometry (a preference). */
 export interface WindowBounds {
@@ -17,18 +18,8 @@ export interface WindowBounds {
 export const DEFAULT_SIZE = { width: 1100, height: 720 } as const;
 export const MIN_SIZE = { width: 640, height: 400 } as const;
 
-/** The CSP the shell enforces on top of the renderer's own meta tag. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-src 'none'",
-  "form-action 'none'",
-].join('; ');
+/** The CSP sent with every renderer file (the same policy the browser host sends). */
+export const CONTENT_SECURITY_POLICY = CSP;
 
 /**
  * BrowserWindow options: isolated, sandboxed renderer with the bundled preload and no Node.
@@ -105,4 +96,34 @@ export function restorableBounds(
     if (w > 0 && h > 0 && w * h >= area / 2) return saved;
   }
   return null;
+}
+
+/** The privileged scheme the renderer is served from (not file://, so the CSP header applies). */
+export const APP_SCHEME = 'paddock';
+export const APP_ORIGIN = `${APP_SCHEME}://app`;
+
+/**
+ * Maps a `paddock://app/…` URL to a file under the renderer directory, or null for anything
+ * else (another host, `..` escapes, encoded NULs, directories other than the root).
+ */
+export function resolveAppFile(url: string, root: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== `${APP_SCHEME}:` || u.host !== 'app') return null;
+  let rel: string;
+  try {
+    rel = decodeURIComponent(u.pathname);
+  } catch {
+    return null;
+  }
+  if (rel.includes('\0') || rel.includes('\\')) return null;
+  if (rel === '/' || rel === '') rel = '/index.html';
+  const base = root.endsWith('/') ? root.slice(0, -1) : root;
+  const parts = rel.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.some((p) => p === '..')) return null;
+  return `${base}/${parts.join('/')}`;
 }

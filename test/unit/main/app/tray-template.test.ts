@@ -145,6 +145,7 @@ describe('buildTrayTemplate', () => {
       ['Reload config', 'reload-config'],
       ['Open Paddock', 'open-window'],
       ['Open config file', 'open-config'],
+      ['Choose config file…', 'choose-config'],
     ] as const) {
       expect(find(items, label)).toMatchObject({ enabled: true, action: { type } });
     }

@@ -5,6 +5,7 @@ import {
   mainWindowOptions,
   navigationDecision,
   restorableBounds,
+  resolveAppFile,
 } from '../../../../main/app/window-options.js';
 
 describe('mainWindowOptions', () => {
@@ -76,5 +77,29 @@ describe('restorableBounds', () => {
       restorableBounds({ x: 0, y: 0, width: 100, height: 100, maximized: false }, screen),
     ).toBeNull();
     expect(restorableBounds(null, screen)).toBeNull();
+  });
+});
+
+describe('resolveAppFile (paddock://app → renderer files)', () => {
+  it.each([
+    ['paddock://app/', '/r/index.html'],
+    ['paddock://app/index.html', '/r/index.html'],
+    ['paddock://app/assets/main-abc.js?x=1#y', '/r/assets/main-abc.js'],
+    ['paddock://app/a%20b.css', '/r/a b.css'],
+    // Dot segments are resolved by the URL parser, so they can never climb out of the root.
+    ['paddock://app/../../etc/passwd', '/r/etc/passwd'],
+    ['paddock://app/%2e%2e/%2e%2e/etc/passwd', '/r/etc/passwd'],
+  ])('%s → %s', (url, file) => {
+    expect(resolveAppFile(url, '/r')).toBe(file);
+  });
+  it.each([
+    'paddock://app/x%00.js',
+    'paddock://app/..%5c..%5cwin.ini',
+    'paddock://evil/index.html',
+    'file:///r/index.html',
+    'https://app/index.html',
+    'garbage',
+  ])('%s → refused', (url) => {
+    expect(resolveAppFile(url, '/r')).toBeNull();
   });
 });
