@@ -70,6 +70,8 @@ export const DEFAULT_LIMITS: ParseLimits = { maxDepth: 256, maxElements: 2_000_0
 const ILLEGAL_XML =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+const NEEDS_ESCAPE = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** Replace XML-illegal characters with U+FFFD. */
 export function sanitizeXmlText(s: string): string {
   return s.replace(ILLEGAL_XML, '\uFFFD');
@@ -80,6 +82,8 @@ export function sanitizeXmlText(s: string): string {
  * the parser's line-end normalization (Python writes it raw and loses it), plus illegal chars.
  */
 export function escapeXml(s: string): string {
+  // Fast path: most strings (names, paths, descriptions) need no change at all.
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return sanitizeXmlText(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

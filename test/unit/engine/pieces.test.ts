@@ -212,3 +212,18 @@ describe('readFileRange / tailFile', () => {
     expect(tailFile(file, 20, 5).map(String)).toEqual(['', '10', 'false']);
   });
 });
+
+describe('ByteRing growth', () => {
+  it('grows lazily and wraps correctly after growing', () => {
+    const r = new ByteRing(10_000);
+    const all: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const s = `${i},`;
+      all.push(s);
+      r.append(Buffer.from(s));
+    }
+    const joined = all.join('');
+    expect(r.contents().toString()).toBe(joined.slice(-10_000));
+    expect(new ByteRing(1 << 20).contents().length).toBe(0);
+  });
+});
