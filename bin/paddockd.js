@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 // paddockd: supervisord-compatible daemon (built output in out/; run `npm run build` first).
 import { main } from '../out/main/engine/cli/paddockd.js';
 
