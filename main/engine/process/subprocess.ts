@@ -6,8 +6,9 @@
  */
 import fs from 'node:fs';
 
+import { CaptureParser } from '../events/capture.js';
 import type { MainLogger } from '../logs/main-logger.js';
-import { OutputChannel } from '../logs/output-channel.js';
+import { OutputChannel, stripEscapes } from '../logs/output-channel.js';
 import { ProcessStates as S, type ProcessState, stateName } from '../model/states.js';
 import { assertTransition } from '../model/transitions.js';
 import type { EngineEvent, LogChannel, ProcessConfig, StateTransition } from '../model/types.js';
@@ -63,6 +64,8 @@ export class Subprocess {
   readonly stdout: OutputChannel;
   readonly stderr: OutputChannel;
   private child: ChildHandle | null = null;
+  /** Capture-mode parsers of the current child, per destination channel. */
+  private capture = new Map<OutputChannel, CaptureParser>();
   private timer: TimerHandle | null = null;
   private readonly ctx: ProcessContext;
   /** Observers of the raw output (event listeners' protocol reader, capture mode). */
@@ -544,6 +547,7 @@ export class Subprocess {
     let open = 2;
     let exited: { code: number | null; sig: NodeJS.Signals | null } | null = null;
     let drainTimer: NodeJS.Timeout | null = null;
+    this.capture = new Map();
     const complete = () => {
       if (exited === null || this.child !== child) return;
       if (drainTimer) clearTimeout(drainTimer);
@@ -556,14 +560,17 @@ export class Subprocess {
       ch: OutputChannel,
     ) => {
       stream.on('data', (data: Buffer) => {
-        if (!ch.write(data)) {
+        if (!this.route(ch, data)) {
           stream.pause();
           void ch.file?.flush().then(() => stream.resume());
         }
       });
       stream.on('end', () => {
         open -= 1;
-        if (open === 0) complete();
+        if (open === 0) {
+          for (const parser of this.capture.values()) parser.end();
+          complete();
+        }
       });
       stream.on('error', () => undefined);
     };
@@ -576,13 +583,53 @@ export class Subprocess {
     });
   }
 
+  /**
+   * One chunk of child output into its channel, through capture mode when `*_capture_maxbytes`
+   * is set (never on an event listener's stdout, which carries the protocol). False = pause.
+   */
+  private route(ch: OutputChannel, data: Buffer): boolean {
+    const channel = ch.channel;
+    const max = this.config[channel].captureMaxbytes;
+    if (!max || (this.config.listener && channel === 'stdout')) return ch.write(data);
+    let writable = true;
+    let parser = this.capture.get(ch);
+    if (!parser) {
+      parser = new CaptureParser(
+        max,
+        {
+          output: (d, captured) => {
+            // captured text skips the log file but still makes PROCESS_LOG events, as supervisord
+            if (captured) this.onOutput(channel, d);
+            else if (!ch.write(d)) writable = false;
+          },
+          communication: (d) => {
+            this.ctx.emit({
+              type: 'process-communication',
+              name: this.config.name,
+              group: this.groupName,
+              channel,
+              pid: this.pid,
+              data: d,
+            });
+            this.ctx.logger.debug(`'${this.config.name}' ${channel} emitted a comm event`);
+          },
+        },
+        (b) => (this.ctx.stripAnsi ? stripEscapes(b) : b),
+      );
+      this.capture.set(ch, parser);
+    }
+    parser.feed(data);
+    return writable;
+  }
+
   private onOutput(channel: LogChannel, data: Buffer): void {
     const { logger } = this.ctx;
     if (logger.isEnabled('debug')) {
       logger.debug(`'${this.config.name}' ${channel} output:\n${data.toString('utf8')}`);
     }
     this.outputObserver?.(channel, data);
-    if (this.config[channel].eventsEnabled) {
+    // an event listener's stdout is the protocol: never PROCESS_LOG events
+    if (this.config[channel].eventsEnabled && !(this.config.listener && channel === 'stdout')) {
       this.ctx.emit({
         type: 'process-log',
         name: this.config.name,
