@@ -792,6 +792,16 @@ export class Supervisor implements SupervisorFacade {
   }
 }
 
+/** Config parts the engine reads but cannot run; each entry is a complete error line. */
+export function unsupportedFeatures(config: Config): string[] {
+  return config.groups
+    .filter((g) => g.kind === 'fcgi-program')
+    .map(
+      (g) =>
+        `${g.source.file}:${g.source.line} [fcgi-program:${g.processes[0]?.programName ?? g.name}]: fcgi-program sections are not supported by Paddock (no FastCGI socket passing); run the program under [program:x] and let it open its own socket`,
+    );
+}
+
 function ok(g: ProcessGroup, p: Subprocess): ResultStruct {
   return { name: p.name, group: g.config.name, status: Faults.SUCCESS, description: 'OK' };
 }

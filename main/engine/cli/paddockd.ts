@@ -13,7 +13,7 @@ import { createUiHandler } from '../http/ui-api.js';
 import type { Config } from '../model/types.js';
 import { HttpServer } from '../rpc/http-server.js';
 import { SUPERVISOR_VERSION } from '../rpc/supervisor-namespace.js';
-import { Supervisor } from '../supervisor.js';
+import { Supervisor, unsupportedFeatures } from '../supervisor.js';
 
 export const USAGE = `paddockd -- run a set of applications as daemons (supervisord-compatible).
 
@@ -265,6 +265,11 @@ export async function main(argv: string[]): Promise<number> {
       return args.check ? 1 : 2;
     }
     throw e;
+  }
+  const unsupported = unsupportedFeatures(config);
+  if (unsupported.length) {
+    for (const line of unsupported) err(`Error: ${line}`);
+    return args.check ? 1 : 2;
   }
   const warnings = securityWarnings(config.files);
   if (isRoot && !args.configuration) {

@@ -147,3 +147,19 @@ stdout_logfile=${dir}/a.log
     await eventually(() => !alive(pid), 'daemon exit');
   });
 });
+
+describe('paddockd and [fcgi-program:x]', () => {
+  it('refuses it with a clear error naming the section (no FastCGI socket passing)', () => {
+    const dir = tempDir();
+    const conf = path.join(dir, 'f.conf');
+    fs.writeFileSync(
+      conf,
+      `${confHeader(dir)}\n[fcgi-program:php]\nsocket=tcp://127.0.0.1:9999\ncommand=/bin/cat\n`,
+    );
+    const r = run(['--check', '-c', conf], dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /f\.conf:\d+ \[fcgi-program:php\]: fcgi-program sections are not supported/,
+    );
+  });
+});
