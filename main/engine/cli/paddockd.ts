@@ -217,6 +217,45 @@ export function securityWarnings(files: string[], uid = process.getuid?.() ?? 0)
 
 const err = (msg: string) => process.stderr.write(`${msg}\n`);
 
+/** Soft and hard limits from /proc/self/limits (Linux); null where unreadable. */
+export function readLimit(
+  name: 'Max open files' | 'Max processes',
+  text?: string,
+): [number, number] | null {
+  let src = text;
+  if (src === undefined) {
+    try {
+      src = fs.readFileSync('/proc/self/limits', 'utf8');
+    } catch {
+      return null;
+    }
+  }
+  const line = src.split('\n').find((l) => l.startsWith(name));
+  if (!line) return null;
+  const [soft, hard] = line.slice(name.length).trim().split(/\s+/);
+  const num = (v: string | undefined) => (v === 'unlimited' ? Infinity : Number(v));
+  return [num(soft), num(hard)];
+}
+
+/** supervisord's minfds/minprocs check (Node already raises the open-files soft limit to the hard one). */
+export function rlimitErrors(config: Config, limitsText?: string): string[] {
+  const out: string[] = [];
+  const { minfds, minprocs } = config.supervisord;
+  const fds = readLimit('Max open files', limitsText);
+  if (fds && fds[1] < minfds) {
+    out.push(
+      `The minimum number of file descriptors required to run this process is ${minfds} as per the "minfds" command-line argument or config file setting. The current environment will only allow you to open ${fds[1]} file descriptors.  Either raise the number of usable file descriptors in your environment (see README.rst) or lower the minfds setting in the config file to allow the process to start.`,
+    );
+  }
+  const procs = readLimit('Max processes', limitsText);
+  if (procs && procs[1] < minprocs) {
+    out.push(
+      `The minimum number of available processes required to run this program is ${minprocs} as per the "minprocs" command-line argument or config file setting. The current environment will only allow you to open ${procs[1]} processes.  Either raise the number of usable processes in your environment (see README.rst) or lower the minprocs setting in the config file to allow the program to start.`,
+    );
+  }
+  return out;
+}
+
 function uiStaticDir(): string {
   // out/main/engine/cli/paddockd.js → out/renderer
   return fileURLToPath(new URL('../../../renderer/', import.meta.url));
@@ -270,6 +309,11 @@ export async function main(argv: string[]): Promise<number> {
   if (unsupported.length) {
     for (const line of unsupported) err(`Error: ${line}`);
     return args.check ? 1 : 2;
+  }
+  const limits = rlimitErrors(config);
+  if (limits.length && !args.check) {
+    for (const line of limits) err(`Error: ${line}`);
+    return 2;
   }
   const warnings = securityWarnings(config.files);
   if (isRoot && !args.configuration) {
