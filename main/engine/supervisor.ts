@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { EventBus } from './events/bus.js';
+import { EventHub, type EventListenerPool } from './events/listener-pool.js';
 import type {
   ConfigDiff,
   ConfigInfo,
@@ -59,6 +60,8 @@ export interface SupervisorOptions {
 /** A process group: a program's processes, a `[group:x]`, or an event-listener pool. */
 export class ProcessGroup {
   readonly processes = new Map<string, Subprocess>();
+  /** The listener pool of an `[eventlistener:x]` group. */
+  pool: EventListenerPool | null = null;
   constructor(readonly config: GroupConfig) {}
 
   /** Processes sorted by priority (then name), as supervisord's `processes.sort()`. */
@@ -105,6 +108,8 @@ export class Supervisor implements SupervisorFacade {
   private readonly reloadFn: (() => Config) | undefined;
   private readonly onShutdown: (() => void) | undefined;
   readonly bus = new EventBus();
+  /** Event-listener pools' serials and the TICK timers. */
+  readonly events: EventHub;
   logger: MainLogger;
   private mood: SupervisorState = SupervisorStates.RUNNING;
   readonly groups = new Map<string, ProcessGroup>();
@@ -134,6 +139,12 @@ export class Supervisor implements SupervisorFacade {
       stripAnsi: config.supervisord.stripAnsi,
       currentUid: process.getuid?.() ?? 0,
     };
+    this.events = new EventHub({
+      bus: this.bus,
+      clock: this.clock,
+      logger: () => this.logger,
+      identifier: () => this.config.supervisord.identifier,
+    });
   }
 
   private makeLogger(config: Config): MainLogger {
@@ -159,6 +170,7 @@ export class Supervisor implements SupervisorFacade {
     for (const g of this.config.groups) this.addGroup(g);
     this.logger.info(`supervisord started with pid ${process.pid}`);
     this.bus.emit({ type: 'supervisor-state', state: 'RUNNING' });
+    this.events.startTicks();
     this.transitionAll();
   }
 
@@ -185,6 +197,7 @@ export class Supervisor implements SupervisorFacade {
         }),
       );
     }
+    group.pool = this.events.poolFor(gconfig, group.processes.values());
     this.groups.set(gconfig.name, group);
     this.bus.emit({ type: 'process-group', action: 'added', group: gconfig.name });
     return true;
@@ -285,6 +298,7 @@ export class Supervisor implements SupervisorFacade {
     this.logger.info('supervisord is shutting down');
     this.stopping = (async () => {
       await this.stopAllOrdered();
+      this.events.stopTicks();
       for (const g of this.groups.values()) for (const p of g.processes.values()) await p.dispose();
       this.logger.info('stopped all processes; exiting');
       await this.logger.close();
@@ -298,6 +312,8 @@ export class Supervisor implements SupervisorFacade {
     this.mood = SupervisorStates.RESTARTING;
     this.logger.info('supervisord is restarting');
     await this.stopAllOrdered();
+    this.events.stopTicks();
+    for (const g of this.groups.values()) g.pool?.dispose();
     for (const g of this.groups.values()) for (const p of g.processes.values()) await p.dispose();
     this.groups.clear();
     if (this.reloadFn) {
@@ -785,6 +801,7 @@ export class Supervisor implements SupervisorFacade {
     const g = this.groups.get(name);
     if (!g) throw new SupervisorError('BAD_NAME', name);
     if (g.unstopped().length) throw new SupervisorError('STILL_RUNNING', name);
+    g.pool?.dispose();
     this.groups.delete(name);
     for (const p of g.processes.values()) void p.dispose();
     this.bus.emit({ type: 'process-group', action: 'removed', group: name });
