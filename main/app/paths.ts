@@ -23,13 +23,16 @@ export interface AppPaths {
 
 /** `userData` is Electron's per-user app directory; `appRoot` is `app.getAppPath()`. */
 export function appPaths(userData: string, appRoot: string): AppPaths {
+  // Packaged, the tray icons are unpacked next to the asar (electron-builder asarUnpack):
+  // the OS tray needs real files.
+  const unpacked = appRoot.replace(/app\.asar$/, 'app.asar.unpacked');
   return {
     defaultConfig: join(userData, 'supervisord.conf'),
     logsDir: join(userData, 'logs'),
     stateFile: join(userData, 'children.json'),
     preload: join(appRoot, 'out', 'preload', 'index.cjs'),
     rendererDir: join(appRoot, 'out', 'renderer'),
-    assetsDir: join(appRoot, 'assets'),
+    assetsDir: join(unpacked, 'assets'),
     appIcon: join(appRoot, 'assets', 'icon.png'),
   };
 }

@@ -41,3 +41,11 @@ describe('paths', () => {
     });
   });
 });
+
+describe('packaged paths', () => {
+  it('reads tray icons from the unpacked copy next to app.asar', () => {
+    const p = appPaths('/u', '/opt/Paddock/resources/app.asar');
+    expect(p.assetsDir).toBe('/opt/Paddock/resources/app.asar.unpacked/assets');
+    expect(p.rendererDir).toBe('/opt/Paddock/resources/app.asar/out/renderer');
+  });
+});
