@@ -1140,7 +1140,8 @@ class Loader {
       try {
         return expand(raw, { ...envOnly, ...extra }, `${S}.${opt}`);
       } catch (err) {
-        this.issue(e ? { file: e.file, line: e.line } : null, S, opt, messageOf(err));
+        // supervisord itself never reads [supervisorctl]: only supervisorctl would fail
+        this.warn(e ? { file: e.file, line: e.line } : null, S, `${opt}: ${messageOf(err)}`);
         return raw;
       }
     };
