@@ -57,12 +57,13 @@ type Raw = Record<string, unknown>;
 export const MIGRATIONS: Readonly<Record<number, (doc: Raw) => Raw>> = {
   0: (doc) => {
     const { configFile, ...rest } = doc;
-    return { ...rest, configPath: rest.configPath ?? configFile ?? null, schemaVersion: 1 };
+    const configPath = rest.configPath ?? configFile;
+    return { ...rest, ...(configPath !== undefined ? { configPath } : {}), schemaVersion: 1 };
   },
   1: (doc) => {
     const n = doc.notifications;
-    const notifications = typeof n === 'boolean' ? { fatal: n, unexpectedExit: n } : n;
-    return { ...doc, notifications, schemaVersion: 2 };
+    if (typeof n !== 'boolean') return { ...doc, schemaVersion: 2 };
+    return { ...doc, notifications: { fatal: n, unexpectedExit: n }, schemaVersion: 2 };
   },
 };
 
@@ -98,7 +99,9 @@ export function loadPreferences(stored: unknown): {
     if (parsed.success) (prefs as Record<PreferenceKey, unknown>)[key] = parsed.data;
     else dropped.push(key);
   }
-  return { prefs, migratedFrom: from === PREFS_VERSION ? null : from, dropped };
+  // An empty store is a first run, not a migration.
+  const fresh = Object.keys(doc).every((k) => k === 'schemaVersion') && from === 0;
+  return { prefs, migratedFrom: from === PREFS_VERSION || fresh ? null : from, dropped };
 }
 
 /** Validates one preference update; throws a readable error for a bad value. */

@@ -11,7 +11,11 @@ import {
 describe('preferences', () => {
   it('an empty or corrupt store loads as the defaults', () => {
     for (const stored of [undefined, null, 42, 'x', [], {}]) {
-      expect(loadPreferences(stored).prefs).toEqual(DEFAULT_PREFERENCES);
+      expect(loadPreferences(stored)).toEqual({
+        prefs: DEFAULT_PREFERENCES,
+        migratedFrom: null,
+        dropped: [],
+      });
     }
   });
 
