@@ -4,7 +4,7 @@
  * config, and is driven through its IPC handlers, tray menu, window and quit paths.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
@@ -15,6 +15,7 @@ const ROOT = resolve(import.meta.dirname, '../../../..');
 const CACHE = join(ROOT, 'node_modules', '.cache');
 const bundle = join(CACHE, `paddock-main-smoke-${process.pid}.mjs`);
 let dir: string;
+let appRoot: string;
 
 beforeAll(async () => {
   mkdirSync(CACHE, { recursive: true });
@@ -33,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(bundle, { force: true }));
 
-function launch(mode: 'drive' | 'sigterm'): {
+function launch(mode: 'drive' | 'sigterm' | 'firstrun'): {
   child: ChildProcess;
   lines: AsyncIterator<string>;
   userData: string;
@@ -46,11 +47,29 @@ function launch(mode: 'drive' | 'sigterm'): {
     `[supervisord]\nlogfile=%(here)s/logs/supervisord.log\nchildlogdir=%(here)s/logs\n\n[program:web]\ncommand=${nodeCmd('forever.js')}\nstartsecs=0\n`,
   );
   const userData = join(dir, 'user-data');
+  // A stand-in app root: a tiny built renderer, and the real icons.
+  appRoot = join(dir, 'app');
+  mkdirSync(join(appRoot, 'out', 'renderer'), { recursive: true });
+  writeFileSync(
+    join(appRoot, 'out', 'renderer', 'index.html'),
+    '<!doctype html><title>Paddock</title>',
+  );
+  symlinkSync(join(ROOT, 'assets'), join(appRoot, 'assets'));
   const child = spawn(
     process.execPath,
-    [join(import.meta.dirname, 'smoke-driver.mjs'), bundle, mode, '--config', config],
+    [
+      join(import.meta.dirname, 'smoke-driver.mjs'),
+      bundle,
+      mode,
+      ...(mode === 'firstrun' ? [] : ['--config', config]),
+    ],
     {
-      env: { ...process.env, PADDOCK_USER_DATA: userData, FAKE_APP_PATH: ROOT },
+      env: {
+        ...process.env,
+        PADDOCK_CONFIG: '',
+        PADDOCK_USER_DATA: userData,
+        FAKE_APP_PATH: appRoot,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -100,6 +119,19 @@ describe('main process smoke run (fake electron, real engine)', () => {
       });
       expect(win.channels).toBeGreaterThan(20);
 
+      const proto = await next(lines);
+      expect(proto).toMatchObject({
+        index: {
+          status: 200,
+          type: 'text/html; charset=utf-8',
+          body: '<!doctype html><title>Paddock</title>',
+        },
+        root: { status: 200 },
+        traversal: { status: 404 },
+        otherHost: { status: 404 },
+      });
+      expect((proto.index as { csp: string }).csp).toContain("default-src 'self'");
+
       const ipc = await next(lines);
       expect(ipc).toMatchObject({
         step: 'ipc',
@@ -111,7 +143,7 @@ describe('main process smoke run (fake electron, real engine)', () => {
       expect(alive(ipc.pid as number)).toBe(true);
 
       const tray = await next(lines);
-      expect(tray.icon).toBe(join(ROOT, 'assets', 'tray', 'running.png'));
+      expect(tray.icon).toBe(join(appRoot, 'assets', 'tray', 'running.png'));
       expect(tray.tooltip).toBe('Paddock: 1 running');
       expect(JSON.stringify(tray.labels)).toContain(
         '"web — RUNNING":["Start","Stop","Restart","---","Show log"]',
@@ -130,7 +162,7 @@ describe('main process smoke run (fake electron, real engine)', () => {
       const actions = await next(lines);
       expect(actions).toMatchObject({
         step: 'tray-actions',
-        icon: join(ROOT, 'assets', 'tray', 'running.png'),
+        icon: join(appRoot, 'assets', 'tray', 'running.png'),
       });
       expect(actions.pushes).toBeGreaterThan(0);
 
@@ -166,6 +198,24 @@ describe('main process smoke run (fake electron, real engine)', () => {
       child.kill('SIGTERM');
       expect(await exited(child)).toBe(0);
       expect(alive(pid)).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('first run: writes the starter supervisord.conf in userData, runs it, and shows the window', async () => {
+    const { child, lines, userData } = launch('firstrun');
+    try {
+      const first = await next(lines);
+      expect(first).toMatchObject({
+        step: 'firstrun',
+        processes: ['hello:STOPPED'],
+        visible: true,
+      });
+      expect(first.tooltip).toBe('Paddock: 1 stopped');
+      expect(readFileSync(join(userData, 'supervisord.conf'), 'utf8')).toContain('[program:hello]');
+      expect(await exited(child)).toBe(0);
     } finally {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

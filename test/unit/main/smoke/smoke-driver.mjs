@@ -29,6 +29,19 @@ const invoke = (channel, args, sender = win.webContents, frame = win.webContents
 const snapshot = async () => (await invoke('supervisor:snapshot', [])).value;
 const web = async () => (await snapshot()).processes.find((p) => p.name === 'web');
 
+if (mode === 'firstrun') {
+  await until(() => rec.trays[0]?.tooltip, 'tray');
+  const snap = await snapshot();
+  out('firstrun', {
+    processes: snap.processes.map((p) => `${p.name}:${p.statename}`),
+    visible: win.visible,
+    tooltip: rec.trays[0].tooltip,
+    notifications: rec.notifications.map((n) => n.title),
+  });
+  app.quit();
+  await new Promise(() => {});
+}
+
 await until(async () => (await web())?.statename === 'RUNNING', 'web RUNNING');
 const menuLabels = (items) =>
   items.map((i) =>
@@ -60,6 +73,23 @@ out('window', {
   webPreferences: win.options.webPreferences,
   schemes: rec.schemes,
   channels: [...rec.ipcHandlers.keys()].length,
+});
+
+const serve = rec.protocolHandlers.get('paddock');
+const fetchApp = async (url) => {
+  const r = await serve(new Request(url));
+  return {
+    status: r.status,
+    csp: r.headers.get('content-security-policy'),
+    type: r.headers.get('content-type'),
+    body: r.status === 200 ? await r.text() : '',
+  };
+};
+out('protocol', {
+  index: await fetchApp('paddock://app/index.html'),
+  root: await fetchApp('paddock://app/'),
+  traversal: await fetchApp('paddock://app/..%2f..%2fetc/passwd'),
+  otherHost: await fetchApp('paddock://evil/index.html'),
 });
 
 const pid = (await web()).pid;
