@@ -38,7 +38,6 @@ import type {
   StateTransition,
 } from './model/types.js';
 import { type Clock, systemClock } from './process/clock.js';
-import { getExecvArgs, pathListFrom } from './process/command.js';
 import { signalNumber } from './process/signals.js';
 import { nodeSpawner, type Spawner } from './process/spawner.js';
 import { type ProcessContext, Subprocess } from './process/subprocess.js';
@@ -138,6 +137,7 @@ export class Supervisor implements SupervisorFacade {
       serverUrl: serverUrlOf(config),
       stripAnsi: config.supervisord.stripAnsi,
       currentUid: process.getuid?.() ?? 0,
+      globalEnvironment: config.supervisord.environment,
     };
     this.events = new EventHub({
       bus: this.bus,
@@ -330,6 +330,7 @@ export class Supervisor implements SupervisorFacade {
     this.ctx.logger = this.logger;
     this.ctx.serverUrl = serverUrlOf(this.config);
     this.ctx.stripAnsi = this.config.supervisord.stripAnsi;
+    this.ctx.globalEnvironment = this.config.supervisord.environment;
     this.autoLogs.clear();
     this.started = false;
     await this.start();
@@ -523,11 +524,7 @@ export class Supervisor implements SupervisorFacade {
     this.update();
     const [g, p] = this.groupAndProcess(namespec);
     if (!p) return this.startProcessGroup(g.config.name, wait);
-    const env = p.config.environment;
-    const execv = getExecvArgs(
-      p.config.command,
-      env && env.PATH !== undefined ? env.PATH.split(':') : pathListFrom(this.environ.PATH),
-    );
+    const execv = p.execvArgs();
     if (!execv.ok) {
       if (execv.problem.kind === 'NotFound')
         throw new SupervisorError('NO_FILE', execv.problem.message);

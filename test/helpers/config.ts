@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import type { ChannelConfig, Config, GroupConfig, ProcessConfig } from '../../main/engine/model/types.js';
+import type {
+  ChannelConfig,
+  Config,
+  GroupConfig,
+  ProcessConfig,
+} from '../../main/engine/model/types.js';
 
 export const PROGRAMS = path.resolve(import.meta.dirname, '../fixtures/programs');
 export const NODE = process.execPath;
@@ -65,7 +70,11 @@ export function group(name: string, processes: ProcessConfig[], priority = 999):
 }
 
 /** A Config whose logs live in `dir`. */
-export function config(dir: string, groups: GroupConfig[], over: Partial<Config['supervisord']> = {}): Config {
+export function config(
+  dir: string,
+  groups: GroupConfig[],
+  over: Partial<Config['supervisord']> = {},
+): Config {
   return {
     configFile: path.join(dir, 'supervisord.conf'),
     files: [path.join(dir, 'supervisord.conf')],
@@ -91,7 +100,13 @@ export function config(dir: string, groups: GroupConfig[], over: Partial<Config[
     },
     unixHttpServer: null,
     inetHttpServer: null,
-    supervisorctl: { serverurl: 'http://localhost:9001', username: null, password: null, prompt: 'supervisor', historyFile: null },
+    supervisorctl: {
+      serverurl: 'http://localhost:9001',
+      username: null,
+      password: null,
+      prompt: 'supervisor',
+      historyFile: null,
+    },
     rpcinterfaces: { supervisor: 'supervisor.rpcinterface:make_main_rpcinterface' },
     groups,
     warnings: [],

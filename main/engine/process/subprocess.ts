@@ -32,6 +32,8 @@ export interface ProcessContext {
   serverUrl: string | null;
   stripAnsi: boolean;
   currentUid: number;
+  /** `[supervisord] environment`, applied under each program's own `environment`. */
+  globalEnvironment: Record<string, string> | null;
 }
 
 /** A crash loop is never restarted faster than this (supervisord's loop tick). */
@@ -505,8 +507,17 @@ export class Subprocess {
     this.ctx.logger.info(`spawnerr: ${msg}`);
   }
 
-  private execvArgs() {
-    const env = this.config.environment;
+  /** The configured environment: `[supervisord] environment` overlaid by the program's own. */
+  configuredEnvironment(): Record<string, string> | null {
+    const g = this.ctx.globalEnvironment;
+    const p = this.config.environment;
+    if (!g && !p) return null;
+    return { ...g, ...p };
+  }
+
+  /** supervisord's `get_execv_args`, with the PATH of the configured environment first. */
+  execvArgs() {
+    const env = this.configuredEnvironment();
     const pathList =
       env && env.PATH !== undefined ? env.PATH.split(':') : pathListFrom(this.ctx.environ.PATH);
     return getExecvArgs(this.config.command, pathList);
@@ -523,7 +534,8 @@ export class Subprocess {
     if (serverurl) env.SUPERVISOR_SERVER_URL = serverurl;
     env.SUPERVISOR_PROCESS_NAME = this.config.name;
     env.SUPERVISOR_GROUP_NAME = this.groupName;
-    if (this.config.environment) Object.assign(env, this.config.environment);
+    const configured = this.configuredEnvironment();
+    if (configured) Object.assign(env, configured);
     return env;
   }
 

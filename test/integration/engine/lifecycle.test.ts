@@ -212,3 +212,41 @@ describe('process lifecycle with real children', () => {
     );
   });
 });
+
+describe('child environment', () => {
+  it('layers daemon env, SUPERVISOR_*, [supervisord] environment, then the program environment', async () => {
+    const cmd = `${process.execPath} -e "const e=process.env;console.log([e.SUPERVISOR_ENABLED,e.SUPERVISOR_PROCESS_NAME,e.SUPERVISOR_GROUP_NAME,e.GLOBAL_ONLY,e.BOTH,e.HOME===undefined?'nohome':'home'].join(' '));setInterval(()=>{},1e9)"`;
+    const dir = tempDir();
+    const { sup, rec } = await startSupervisor(
+      config(
+        dir,
+        [group('grp', [program('envy', cmd, { startsecs: 0, environment: { BOTH: 'program' } })])],
+        {
+          environment: { GLOBAL_ONLY: 'global', BOTH: 'global' },
+        },
+      ),
+    );
+    running.push(sup);
+    await rec.untilState('grp:envy', 'RUNNING');
+    expect(await logContains(sup, 'grp:envy', '\n')).toBe(
+      `1 envy grp global program ${process.env.HOME === undefined ? 'nohome' : 'home'}\n`,
+    );
+  });
+
+  it('looks the command up on the PATH of the configured environment', async () => {
+    const dir = tempDir();
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'my-tool'), `#!/bin/sh\necho from-my-tool\nexec sleep 1000\n`, {
+      mode: 0o755,
+    });
+    const { sup, rec } = await startSupervisor(
+      config(dir, [group('t', [program('t', 'my-tool', { startsecs: 0 })])], {
+        environment: { PATH: `${bin}:/usr/bin:/bin` },
+      }),
+    );
+    running.push(sup);
+    await rec.untilState('t', 'RUNNING');
+    expect(await logContains(sup, 't', 'from-my-tool')).toBe('from-my-tool\n');
+  });
+});
