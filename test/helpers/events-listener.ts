@@ -20,7 +20,7 @@ export const COMM = `${NODE} ${path.join(LISTENERS, 'comm.cjs')}`;
 export interface ListenerRecord {
   headers: Record<string, string>;
   payload: string;
-  result: 'OK' | 'FAIL' | 'DIE';
+  result: 'OK' | 'FAIL' | 'DIE' | 'HELD';
 }
 
 /** `python3 record.py <out> <mode>`: the childutils listener. */
