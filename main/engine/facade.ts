@@ -113,6 +113,12 @@ export interface SupervisorFacade {
   /** Re-reads the config file; throws CANT_REREAD with the errors. Starts/stops nothing. */
   reloadConfig(): ConfigDiff;
   addProcessGroup(name: string): true;
+  /**
+   * Paddock extension (supervisor #1154): apply the re-read config of one active group by
+   * restarting only the processes whose config changed, starting added ones and stopping removed
+   * ones; unchanged processes keep running. Resolves with the process names touched.
+   */
+  updateProcessGroupInPlace?(name: string): Promise<ConfigDiff>;
   removeProcessGroup(name: string): true;
 
   /** Orderly shutdown of every process, then the daemon exits (the host decides how). */

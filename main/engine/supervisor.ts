@@ -793,6 +793,54 @@ export class Supervisor implements SupervisorFacade {
     return true;
   }
 
+  async updateProcessGroupInPlace(name: string): Promise<ConfigDiff> {
+    this.update();
+    const group = this.groups.get(name);
+    const next = this.config.groups.find((c) => c.name === name);
+    if (!group || !next) throw new SupervisorError('BAD_NAME', name);
+    const nextByName = new Map(next.processes.map((p) => [p.name, p]));
+    const diff: ConfigDiff = { added: [], changed: [], removed: [] };
+    const retire: Subprocess[] = [];
+    for (const [pname, proc] of group.processes) {
+      const pc = nextByName.get(pname);
+      if (!pc) diff.removed.push(pname);
+      else if (processKey(pc) !== processKey(proc.config)) diff.changed.push(pname);
+      else continue;
+      retire.push(proc);
+    }
+    for (const pname of nextByName.keys()) if (!group.processes.has(pname)) diff.added.push(pname);
+    // Stop what goes away or changes, all at once, and wait for it.
+    for (const p of retire) {
+      if (p.state === S.RUNNING || p.state === S.STARTING) p.stop();
+      else if (p.state === S.BACKOFF) p.giveUp();
+    }
+    await this.waitUntil(() => retire.every((p) => isStopped(p.state)));
+    for (const p of retire) {
+      group.processes.delete(p.name);
+      void p.dispose();
+    }
+    // The group keeps its identity (and its running processes); its config is the new one.
+    const updated = new ProcessGroup(next);
+    for (const [pname, proc] of group.processes) updated.processes.set(pname, proc);
+    for (const pname of [...diff.changed, ...diff.added]) {
+      const pc = nextByName.get(pname);
+      if (!pc) continue;
+      updated.processes.set(
+        pname,
+        new Subprocess(pc, name, this.ctx, {
+          stdout: this.resolveLogPath(pc, 'stdout'),
+          stderr: this.resolveLogPath(pc, 'stderr'),
+        }),
+      );
+    }
+    this.groups.set(name, updated);
+    for (const p of updated.sorted()) if (!p.laststart) p.transition();
+    this.logger.info(
+      `updated group ${name} in place: added ${diff.added.join(', ') || '-'}; changed ${diff.changed.join(', ') || '-'}; removed ${diff.removed.join(', ') || '-'}`,
+    );
+    return diff;
+  }
+
   removeProcessGroup(name: string): true {
     this.update();
     const g = this.groups.get(name);
@@ -832,6 +880,11 @@ function groupKey(g: GroupConfig): string {
   return JSON.stringify({ ...g, source: undefined }, (k, v: unknown) =>
     k === 'sources' ? undefined : v,
   );
+}
+
+/** Process config identity, ignoring where values were written. */
+function processKey(p: ProcessConfig): string {
+  return JSON.stringify({ ...p, sources: undefined });
 }
 
 function serverUrlOf(config: Config): string | null {

@@ -917,8 +917,9 @@ export class Controller {
    * supervisorctl's `update`. With `--changed-only` (paddockctl), groups that reloadConfig calls
    * "changed" but whose processes' config-info is identical before and after the reread (e.g. a
    * whitespace-only edit or a group priority change) are left running, and the processes whose
-   * config did change are listed. A changed group is still replaced as a whole: supervisord's
-   * API has no way to swap one process's config inside a running group.
+   * config did change are listed. Against paddockd (which has `paddock.updateProcessGroup`) a
+   * changed group is updated in place: only its changed processes restart. Against supervisord,
+   * whose API cannot swap one process's config inside a running group, the group is replaced.
    */
   async doUpdate(arg: string): Promise<void> {
     const log = (name: string, msg: string): void => this.output(`${name}: ${msg}`);
@@ -938,7 +939,14 @@ export class Controller {
     }
     const [added, changedAll, removed] = result[0]! as [string[], string[], string[]];
     let changed = changedAll;
-    if (changedOnly) {
+    // paddockd applies a changed group in place: only the processes whose config changed restart
+    // (it compares every option, environment included, which config-info does not carry).
+    let inPlace = false;
+    if (changedOnly && changedAll.length) {
+      const methods = (await this.client.call('system.listMethods')) as string[];
+      inPlace = methods.includes('paddock.updateProcessGroup');
+    }
+    if (changedOnly && !inPlace) {
       const after = (await this.call('getAllConfigInfo')) as XmlRpcStruct[];
       const key = (c: XmlRpcStruct): string => `${String(c['group'])}:${String(c['name'])}`;
       // A running AUTO log shows its generated path, a freshly read one shows 'auto'.
@@ -995,6 +1003,18 @@ export class Controller {
       log(g, 'removed process group');
     }
     for (const g of changed.filter(wanted)) {
+      if (inPlace) {
+        const [a, c, r] = (await this.client.call('paddock.updateProcessGroup', g)) as [
+          string[],
+          string[],
+          string[],
+        ];
+        for (const n of r) log(makeNamespec(g, n), 'stopped and removed');
+        for (const n of c) log(makeNamespec(g, n), 'restarted with new config');
+        for (const n of a) log(makeNamespec(g, n), 'added');
+        log(g, 'updated in place; unchanged processes left running');
+        continue;
+      }
       await this.call('stopProcessGroup', g);
       log(g, 'stopped');
       await this.call('removeProcessGroup', g);

@@ -26,6 +26,7 @@ import { connect, type Socket } from 'node:net';
 import type { SupervisorFacade } from '../facade.js';
 import { SupervisorError } from '../model/faults.js';
 import type { Config, LogChannel } from '../model/types.js';
+import { makePaddockNamespace } from './paddock-namespace.js';
 import { RpcDispatcher } from './system-namespace.js';
 import { parseMethodCall, serializeFault, serializeResponse, XmlRpcParseError } from './xmlrpc.js';
 
@@ -170,7 +171,9 @@ export class HttpServer {
     this.facade = opts.facade;
     this.config = opts.config;
     this.handlers = [...(opts.handlers ?? [])];
-    this.dispatcher = new RpcDispatcher(opts.facade);
+    this.dispatcher = new RpcDispatcher(opts.facade, {
+      paddock: makePaddockNamespace(opts.facade),
+    });
     this.maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   }
 

@@ -63,6 +63,8 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
+const PADDOCK_EXTENSIONS = ['paddock.updateProcessGroup'];
+
 describe('golden: responses match supervisord 4.2.5', () => {
   it('has recordings', () => expect(GOLDEN.length).toBeGreaterThan(50));
 
@@ -73,6 +75,12 @@ describe('golden: responses match supervisord 4.2.5', () => {
       expect(r.status).toBe(g.status);
       const ours: MethodResponse = parseMethodResponse(r.body);
       const theirs: MethodResponse = parseMethodResponse(g.response);
+      if (g.method === 'system.listMethods' && theirs.kind === 'value') {
+        // Paddock lists its one extension method (an extra rpcinterface, as supervisord allows).
+        const expected = [...(theirs.value as string[]), ...PADDOCK_EXTENSIONS].sort();
+        expect(ours).toEqual({ kind: 'value', value: expected });
+        return;
+      }
       if (g.compare === 'fault' || theirs.kind === 'fault') {
         expect(ours).toEqual(theirs);
       } else if (g.compare === 'exact') {

@@ -218,7 +218,9 @@ describe('dispatch', () => {
     expect(methods).toContain('supervisor.getVersion');
     expect(methods).toContain('system.multicall');
     expect(methods).toEqual([...methods].sort());
-    expect(methods).toHaveLength(41);
+    // supervisord's 41 plus Paddock's paddock.updateProcessGroup
+    expect(methods).toHaveLength(42);
+    expect(methods).toContain('paddock.updateProcessGroup');
     expect(await client.call('system.methodHelp', 'supervisor.getState')).toContain(
       '@return struct',
     );
@@ -372,9 +374,7 @@ describe('HTTP transport', () => {
 describe('logtail', () => {
   beforeEach(() => startServer());
 
-  function stream(
-    path: string,
-  ): Promise<{
+  function stream(path: string): Promise<{
     status: number;
     headers: Record<string, unknown>;
     text: () => string;
