@@ -15,7 +15,12 @@ import { HttpServer } from '../engine/rpc/http-server.js';
 import { Supervisor } from '../engine/supervisor.js';
 import type { ReloadResult } from '../../preload/contract.js';
 import { applyReload, previewReload } from '../ipc/handlers.js';
-import { ChildRegistry, findOrphans, reapOrphans, type ReapReport } from './orphans.js';
+import {
+  ChildRegistry,
+  findOrphans,
+  reapOrphans,
+  type ReapReport,
+} from '../engine/process/orphans.js';
 import { namespecOf } from './tray-template.js';
 
 export interface EngineHostOptions {

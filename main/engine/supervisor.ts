@@ -412,6 +412,15 @@ export class Supervisor implements SupervisorFacade {
     return groups.flatMap((g) => g.sorted().map((p) => [g, p] as [ProcessGroup, Subprocess]));
   }
 
+  /** Every live child as `{pid, namespec}` (for the orphan registry); works while stopping too. */
+  liveChildren(): { pid: number; namespec: string }[] {
+    return [...this.groups.values()].flatMap((g) =>
+      [...g.processes.values()]
+        .filter((p) => p.pid > 0)
+        .map((p) => ({ pid: p.pid, namespec: `${g.config.name}:${p.name}` })),
+    );
+  }
+
   /** Look up a process object (for hosts that need more than the facade: listeners, stats). */
   findProcess(namespec: string): Subprocess | null {
     try {

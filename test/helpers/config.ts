@@ -118,12 +118,17 @@ export function nodeCmd(fixture: string, ...args: (string | number)[]): string {
   return [NODE, path.join(PROGRAMS, fixture), ...args.map(String)].join(' ');
 }
 
-/** True when a pid is alive. */
+/** True when a pid is alive (a zombie waiting to be reaped by init counts as dead). */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }

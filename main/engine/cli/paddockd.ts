@@ -11,6 +11,7 @@ import { ConfigError, describeConfig, findConfigFile, loadConfig } from '../conf
 import { byteSize, integer, loggingLevel, octal } from '../config/datatypes.js';
 import { createUiHandler } from '../http/ui-api.js';
 import type { Config } from '../model/types.js';
+import { ChildRegistry, findOrphans, reapOrphans } from '../process/orphans.js';
 import { HttpServer } from '../rpc/http-server.js';
 import { SUPERVISOR_VERSION } from '../rpc/supervisor-namespace.js';
 import { Supervisor, unsupportedFeatures } from '../supervisor.js';
@@ -412,6 +413,31 @@ async function runDaemon(config: Config, load: () => Config, warnings: string[])
     return 2;
   }
 
+  // Children of a previous paddockd on this config that was killed (SIGKILL, OOM, power loss)
+  // are still running: stop them before starting anything, so no service ever runs twice.
+  const registry = new ChildRegistry(`${s.pidfile}.children.json`);
+  const orphans = await findOrphans(await registry.loadPrevious());
+  if (orphans.length) {
+    sup.logger.warn(
+      `found ${orphans.length} process(es) left running by a previous paddockd that did not shut down: ${orphans.map((o) => `${o.namespec} (pid ${o.pid})`).join(', ')}; stopping them`,
+    );
+    for (const r of await reapOrphans(orphans)) {
+      (r.outcome === 'survived' ? sup.logger.error : sup.logger.warn).call(
+        sup.logger,
+        `orphan ${r.namespec} (pid ${r.pid}): ${r.outcome}`,
+      );
+    }
+  }
+  await registry.sync([]);
+  let recordTimer: NodeJS.Timeout | null = null;
+  sup.subscribe((e) => {
+    if (e.type !== 'process-state' || recordTimer) return;
+    recordTimer = setTimeout(() => {
+      recordTimer = null;
+      void registry.sync(sup.liveChildren());
+    }, 50);
+  });
+
   const ui = createUiHandler(sup, { staticDir: uiStaticDir() });
   let http = new HttpServer({
     facade: sup,
@@ -491,6 +517,8 @@ async function runDaemon(config: Config, load: () => Config, warnings: string[])
 
   await sup.start();
   const code = await exited;
+  if (recordTimer) clearTimeout(recordTimer);
+  await registry.sync([]);
   ui.close();
   await http.close();
   fs.rmSync(s.pidfile, { force: true });

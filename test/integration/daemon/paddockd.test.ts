@@ -163,3 +163,39 @@ describe('paddockd and [fcgi-program:x]', () => {
     );
   });
 });
+
+describe('paddockd after being killed with SIGKILL', () => {
+  it('finds the children of the killed run on the next start, stops them, and runs each service once', async () => {
+    const dir = tempDir();
+    const conf = path.join(dir, 'd.conf');
+    fs.writeFileSync(
+      conf,
+      `${confHeader(dir)}\n[program:svc]\ncommand=${nodeCmd('forever.js')}\nprocess_name=svc_%(process_num)d\nnumprocs=2\nstartsecs=0\n`,
+    );
+    const first = await startDaemon('paddockd', conf, `${dir}/rpc.sock`);
+    const oldPids = await eventually(async () => {
+      const all = (await first.client.call('supervisor.getAllProcessInfo')) as unknown as Info[];
+      return all.every((i) => i.statename === 'RUNNING') ? all.map((i) => i.pid) : null;
+    }, 'first run RUNNING');
+    // The registry is written within 50 ms of the state change.
+    await eventually(() => {
+      const f = `${dir}/daemon.pid.children.json`;
+      return (
+        fs.existsSync(f) && oldPids.every((p) => fs.readFileSync(f, 'utf8').includes(`"pid": ${p}`))
+      );
+    }, 'children recorded');
+    first.proc.kill('SIGKILL');
+    await first.exited;
+    for (const p of oldPids) expect(alive(p)).toBe(true);
+
+    const second = await startDaemon('paddockd', conf, `${dir}/rpc.sock`);
+    daemons.push(second);
+    const newPids = await eventually(async () => {
+      const all = (await second.client.call('supervisor.getAllProcessInfo')) as unknown as Info[];
+      return all.every((i) => i.statename === 'RUNNING') ? all.map((i) => i.pid) : null;
+    }, 'second run RUNNING');
+    for (const p of oldPids) expect(alive(p)).toBe(false);
+    expect(newPids.filter((p) => oldPids.includes(p))).toEqual([]);
+    expect(second.output()).toMatch(/found 2 process\(es\) left running by a previous paddockd/);
+  });
+});

@@ -10,7 +10,7 @@ import {
   parseProcStat,
   readProcStat,
   reapOrphans,
-} from '../../../../main/app/orphans.js';
+} from '../../../main/engine/process/orphans.js';
 
 const isLinux = process.platform === 'linux';
 let dir: string;

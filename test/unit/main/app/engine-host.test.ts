@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineHost } from '../../../../main/app/engine-host.js';
-import { readProcStat } from '../../../../main/app/orphans.js';
+import { readProcStat } from '../../../../main/engine/process/orphans.js';
 import { nodeCmd, tempDir } from '../../../helpers/config.js';
 
 let dir: string;
