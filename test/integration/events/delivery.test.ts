@@ -35,6 +35,7 @@ async function setUp(
   setup: Setup,
   mode: string,
   extra: string,
+  events = 'REMOTE_COMMUNICATION',
 ): Promise<{ d: Driver; out: string; dir: string }> {
   const dir = tempDir('paddock-ev-delivery-');
   const out = path.join(dir, 'records.jsonl');
@@ -45,7 +46,7 @@ async function setUp(
     `${confHeader(dir)}
 [eventlistener:listener]
 command=${cmd}
-events=REMOTE_COMMUNICATION
+events=${events}
 ${extra}
 `,
   );
@@ -91,6 +92,25 @@ describe.each(SETUPS)('%s', (setup) => {
         rec('DIE', 0, 'r1'),
         rec('OK', 0, 'r1'),
         rec('OK', 1, 'r2'),
+      ]);
+    } finally {
+      await d.stop();
+    }
+  }, 60_000);
+
+  it('an event matching two entries of events= is delivered twice (supervisord subscribes per entry)', async () => {
+    const { d, out } = await setUp(setup, 'ok', '', 'REMOTE_COMMUNICATION,EVENT');
+    try {
+      await d.sendRemoteCommEvent('t', 'r1');
+      const remote = () =>
+        readRecords(out).filter((r) => r.headers.eventname === 'REMOTE_COMMUNICATION');
+      await eventually(() => remote().length >= 2, 'two deliveries');
+      const [a, b] = remote();
+      expect(a?.payload).toBe('type:t\nr1');
+      expect(b?.payload).toBe('type:t\nr1');
+      expect([b?.headers.serial, b?.headers.poolserial]).toEqual([
+        a?.headers.serial,
+        a?.headers.poolserial,
       ]);
     } finally {
       await d.stop();

@@ -50,6 +50,7 @@ autorestart=false
 stdout_events_enabled=true
 stderr_events_enabled=true
 stdout_capture_maxbytes=1KB
+stdout_logfile=${dir}/talker.out
 `;
 }
 
@@ -95,6 +96,12 @@ async function runScenario(d: Driver, out: string): Promise<string[]> {
     await d.stop();
   }
   return normalize(readRecords(out));
+}
+
+/** Captured text stays out of the log file; the rest is there. */
+function expectTalkerLog(dir: string): void {
+  const log = fs.readFileSync(path.join(dir, 'talker.out'), 'utf8');
+  expect(log).toBe('a plain stdout line from the talker\n');
 }
 
 /** What both supervisord and Paddock deliver for the script (serials from 0, one pool). */
@@ -167,6 +174,7 @@ describe('scripted sequence', () => {
     fs.writeFileSync(path.join(dir, 'supervisord.conf'), scenarioConf(dir, pyListener(out)));
     const got = await runScenario(await paddockDriver(path.join(dir, 'supervisord.conf')), out);
     expect(upToScript(got)).toEqual(expectedText());
+    expectTalkerLog(dir);
   }, 90_000);
 
   it('a listener written with the TypeScript helper on Paddock receives exactly the same events', async () => {
@@ -175,6 +183,7 @@ describe('scripted sequence', () => {
     fs.writeFileSync(path.join(dir, 'supervisord.conf'), scenarioConf(dir, tsListener(out)));
     const got = await runScenario(await paddockDriver(path.join(dir, 'supervisord.conf')), out);
     expect(upToScript(got)).toEqual(expectedText());
+    expectTalkerLog(dir);
   }, 90_000);
 
   it.skipIf(!HAVE_SUPERVISORD)(
@@ -186,6 +195,7 @@ describe('scripted sequence', () => {
       fs.writeFileSync(conf, scenarioConf(dir, pyListener(out)));
       const got = await runScenario(await supervisordDriver(conf, path.join(dir, 'rpc.sock')), out);
       expect(upToScript(got)).toEqual(expectedText());
+      expectTalkerLog(dir);
     },
     90_000,
   );
