@@ -291,7 +291,8 @@ export class RawRpc {
       this.tryParse();
     });
     const drop = (e?: Error) => {
-      if (this.sock === s) this.sock = null;
+      if (this.sock !== s) return; // an old connection closing late
+      this.sock = null;
       this.tryParse(true);
       const w = this.waiting;
       this.waiting = null;
@@ -343,7 +344,8 @@ export class RawRpc {
   }
 
   close(): void {
-    this.sock?.destroy();
+    const s = this.sock;
     this.sock = null;
+    s?.destroy();
   }
 }

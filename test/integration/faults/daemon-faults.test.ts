@@ -154,7 +154,7 @@ describe('fault: paddockd SIGKILLed, then started again on the same config', () 
   // so after a SIGKILL the next paddockd on the same config neither finds nor reaps the first
   // run's children and starts a second copy of every service. Expected: the orphans are
   // detected (stopped or adopted) and each service runs exactly once.
-  it.fails('the orphans of the first run are detected and no service runs twice', async () => {
+  it('the orphans of the first run are detected and no service runs twice', async () => {
     const programs = ['s1', 's2', 's3']
       .map((n) => `[program:${n}]\ncommand=sleep 1000\nstartsecs=0\n`)
       .join('\n');

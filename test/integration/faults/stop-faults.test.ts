@@ -83,31 +83,28 @@ describe('fault: uncooperative children', () => {
   // leaves a grandchild in its process group, nothing ever signals that group again — neither
   // stopProcessGroup (the program is EXITED → NOT_RUNNING) nor the daemon's shutdown. The
   // grandchild outlives paddockd. Expected: the group is found and stopped with the program.
-  it.fails(
-    'a child that forked a grandchild and exited: the grandchild is stopped with the group',
-    async () => {
-      const tag = newTag('gc-exit');
-      const { sup, rec } = await boot(
-        [
-          group('leaver', [
-            program('leaver', forker('exit'), {
-              startsecs: 0,
-              autorestart: false,
-              stopasgroup: true,
-              killasgroup: true,
-            }),
-          ]),
-        ],
-        tag,
-      );
-      const text = await logContains(sup, 'leaver', /grandchild \d+/);
-      const gc = Number(/grandchild (\d+)/.exec(text)?.[1]);
-      await rec.untilState('leaver', 'EXITED');
-      expect(alive(gc)).toBe(true);
-      await sup.stopProcessGroup('leaver', true);
-      await sup.shutdownAndWait();
-      // bounded wait: the grandchild must be gone once the daemon has shut down
-      await eventually(() => !alive(gc), 'grandchild to be stopped with the group', 3000);
-    },
-  );
+  it('a child that forked a grandchild and exited: the grandchild is stopped with the group', async () => {
+    const tag = newTag('gc-exit');
+    const { sup, rec } = await boot(
+      [
+        group('leaver', [
+          program('leaver', forker('exit'), {
+            startsecs: 0,
+            autorestart: false,
+            stopasgroup: true,
+            killasgroup: true,
+          }),
+        ]),
+      ],
+      tag,
+    );
+    const text = await logContains(sup, 'leaver', /grandchild \d+/);
+    const gc = Number(/grandchild (\d+)/.exec(text)?.[1]);
+    await rec.untilState('leaver', 'EXITED');
+    expect(alive(gc)).toBe(true);
+    await sup.stopProcessGroup('leaver', true);
+    await sup.shutdownAndWait();
+    // bounded wait: the grandchild must be gone once the daemon has shut down
+    await eventually(() => !alive(gc), 'grandchild to be stopped with the group', 3000);
+  });
 });
