@@ -271,6 +271,10 @@ export class Supervisor implements SupervisorFacade {
             if (names.length) this.logger.info(`waiting for ${names.join(', ')} to die`);
           },
         );
+        // Grandchildren left by exited children go with their group (a Paddock addition).
+        await Promise.all(
+          batch.flatMap((g) => [...g.processes.values()].map((p) => p.stopLingeringGroups())),
+        );
       }
     })();
   }
@@ -410,15 +414,6 @@ export class Supervisor implements SupervisorFacade {
   private allProcesses(): [ProcessGroup, Subprocess][] {
     const groups = [...this.groups.values()].sort((a, b) => cmp(a.config.name, b.config.name));
     return groups.flatMap((g) => g.sorted().map((p) => [g, p] as [ProcessGroup, Subprocess]));
-  }
-
-  /** Every live child as `{pid, namespec}` (for the orphan registry); works while stopping too. */
-  liveChildren(): { pid: number; namespec: string }[] {
-    return [...this.groups.values()].flatMap((g) =>
-      [...g.processes.values()]
-        .filter((p) => p.pid > 0)
-        .map((p) => ({ pid: p.pid, namespec: `${g.config.name}:${p.name}` })),
-    );
   }
 
   /** Look up a process object (for hosts that need more than the facade: listeners, stats). */
@@ -589,11 +584,15 @@ export class Supervisor implements SupervisorFacade {
     this.update();
     const g = this.groups.get(name);
     if (!g) throw new SupervisorError('BAD_NAME', name);
-    return this.allFunc(
+    const results = await this.allFunc(
       g.sorted().map((p) => [g, p]),
       (p) => isRunning(p.state),
       (ns) => this.stopProcess(ns, wait),
     );
+    // Grandchildren left by exited children go with their group (a Paddock addition).
+    const lingering = Promise.all(g.sorted().map((p) => p.stopLingeringGroups()));
+    if (wait) await lingering;
+    return results;
   }
 
   async stopAllProcesses(wait = true): Promise<ResultStruct[]> {

@@ -3,6 +3,7 @@
  * Same options (overriding the config), plus `--check [--json]` to validate a config and exit.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,12 @@ import { ConfigError, describeConfig, findConfigFile, loadConfig } from '../conf
 import { byteSize, integer, loggingLevel, octal } from '../config/datatypes.js';
 import { createUiHandler } from '../http/ui-api.js';
 import type { Config } from '../model/types.js';
-import { ChildRegistry, findOrphans, reapOrphans } from '../process/orphans.js';
+import {
+  DAEMON_ID_VAR,
+  findTaggedProcesses,
+  readProcStat,
+  reapOrphans,
+} from '../process/orphans.js';
 import { HttpServer } from '../rpc/http-server.js';
 import { SUPERVISOR_VERSION } from '../rpc/supervisor-namespace.js';
 import { Supervisor, unsupportedFeatures } from '../supervisor.js';
@@ -398,12 +404,40 @@ async function daemonize(argv: string[], config: Config): Promise<number> {
   return code;
 }
 
+/** The pid of a live paddockd holding `pidfile`, or null. */
+async function runningDaemon(pidfile: string): Promise<number | null> {
+  let pid: number;
+  try {
+    pid = Number.parseInt(fs.readFileSync(pidfile, 'utf8').trim(), 10);
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return null;
+  if ((await readProcStat(pid)) === null) return null;
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('paddockd') ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 async function runDaemon(config: Config, load: () => Config, warnings: string[]): Promise<number> {
   const s = config.supervisord;
   const echo = s.nodaemon && !s.silent ? process.stdout : null;
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((r) => (resolveExit = r));
-  const sup = new Supervisor(config, { echo, reload: load, onShutdown: () => resolveExit(0) });
+  const other = await runningDaemon(s.pidfile);
+  if (other !== null) {
+    err(`Error: another paddockd (pid ${other}) is already running with pidfile ${s.pidfile}`);
+    return 2;
+  }
+  const daemonId = createHash('sha1').update(path.resolve(s.pidfile)).digest('hex').slice(0, 16);
+  const sup = new Supervisor(config, {
+    echo,
+    reload: load,
+    onShutdown: () => resolveExit(0),
+    environ: { ...process.env, [DAEMON_ID_VAR]: daemonId },
+  });
   for (const w of warnings) sup.logger.warn(w);
 
   try {
@@ -413,10 +447,10 @@ async function runDaemon(config: Config, load: () => Config, warnings: string[])
     return 2;
   }
 
-  // Children of a previous paddockd on this config that was killed (SIGKILL, OOM, power loss)
-  // are still running: stop them before starting anything, so no service ever runs twice.
-  const registry = new ChildRegistry(`${s.pidfile}.children.json`);
-  const orphans = await findOrphans(await registry.loadPrevious());
+  // Children (and their descendants) of a previous paddockd with this pidfile that was killed
+  // (SIGKILL, OOM, power loss) may still run: stop them before starting anything, so no service
+  // ever runs twice. They are recognised by the PADDOCK_DAEMON_ID every child inherits.
+  const orphans = await findTaggedProcesses(daemonId);
   if (orphans.length) {
     sup.logger.warn(
       `found ${orphans.length} process(es) left running by a previous paddockd that did not shut down: ${orphans.map((o) => `${o.namespec} (pid ${o.pid})`).join(', ')}; stopping them`,
@@ -428,15 +462,6 @@ async function runDaemon(config: Config, load: () => Config, warnings: string[])
       );
     }
   }
-  await registry.sync([]);
-  let recordTimer: NodeJS.Timeout | null = null;
-  sup.subscribe((e) => {
-    if (e.type !== 'process-state' || recordTimer) return;
-    recordTimer = setTimeout(() => {
-      recordTimer = null;
-      void registry.sync(sup.liveChildren());
-    }, 50);
-  });
 
   const ui = createUiHandler(sup, { staticDir: uiStaticDir() });
   let http = new HttpServer({
@@ -517,8 +542,6 @@ async function runDaemon(config: Config, load: () => Config, warnings: string[])
 
   await sup.start();
   const code = await exited;
-  if (recordTimer) clearTimeout(recordTimer);
-  await registry.sync([]);
   ui.close();
   await http.close();
   fs.rmSync(s.pidfile, { force: true });

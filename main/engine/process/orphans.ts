@@ -7,7 +7,7 @@
  * (TERM to its process group, KILL after a grace period) before the engine starts the service
  * again, and reported. A pid whose start time cannot be read or differs is left alone.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 
 /** One recorded child. */
 export interface ChildRecord {
@@ -207,4 +207,49 @@ export class ChildRegistry {
       });
     return this.writing;
   }
+}
+
+/** The environment variable that marks every child of one daemon instance (by pidfile). */
+export const DAEMON_ID_VAR = 'PADDOCK_DAEMON_ID';
+
+/**
+ * Processes (children and their descendants, which inherit the environment) carrying
+ * `PADDOCK_DAEMON_ID=<id>`: what a killed daemon with this id left behind. Linux only (/proc);
+ * processes of other users and zombies are skipped. Robust where a state file is not: it needs
+ * no record written before the daemon died.
+ */
+export async function findTaggedProcesses(
+  id: string,
+  exclude: ReadonlySet<number> = new Set(),
+): Promise<ChildRecord[]> {
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return [];
+  }
+  const needle = `\0${DAEMON_ID_VAR}=${id}\0`;
+  const out: ChildRecord[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    const pid = Number(e);
+    if (pid === process.pid || exclude.has(pid)) continue;
+    let env: string;
+    try {
+      env = `\0${await readFile(`/proc/${pid}/environ`, 'latin1')}`;
+    } catch {
+      continue;
+    }
+    if (!env.includes(needle)) continue;
+    const stat = await readProcStat(pid);
+    if (stat === null) continue;
+    const get = (k: string) =>
+      /\0([^=\0]+)=([^\0]*)/.exec(env.slice(env.indexOf(`\0${k}=`)))?.[2] ?? '?';
+    out.push({
+      pid,
+      startTime: stat.startTime,
+      namespec: `${get('SUPERVISOR_GROUP_NAME')}:${get('SUPERVISOR_PROCESS_NAME')}`,
+    });
+  }
+  return out;
 }

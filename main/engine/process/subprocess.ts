@@ -70,6 +70,8 @@ export class Subprocess {
   private capture = new Map<OutputChannel, CaptureParser>();
   private timer: TimerHandle | null = null;
   private readonly ctx: ProcessContext;
+  /** Process groups of exited children that still had members (see stopLingeringGroups). */
+  readonly lingeringGroups = new Set<number>();
   /** Observers of the raw output (event listeners' protocol reader, capture mode). */
   outputObserver: ((channel: LogChannel, data: Buffer) => void) | null = null;
 
@@ -368,9 +370,41 @@ export class Subprocess {
         logger.warn(`exited: ${name} (${msg}; not expected)`);
       }
     }
+    // The child led its own process group; if members outlive it (a grandchild it forked),
+    // remember the group so a later stop or shutdown can end them too.
+    if (this.pid && groupExists(this.pid)) this.lingeringGroups.add(this.pid);
     this.pid = 0;
     this.child = null;
     this.schedule();
+  }
+
+  /**
+   * Stop what is left of the process groups of exited children (grandchildren that outlived
+   * their parent): stopsignal to each group, SIGKILL after stopwaitsecs. Resolves when they are gone.
+   */
+  async stopLingeringGroups(): Promise<void> {
+    const groups = [...this.lingeringGroups];
+    this.lingeringGroups.clear();
+    const live = groups.filter((g) => groupMembers(g).length > 0);
+    if (!live.length) return;
+    const sig = signalNumber(this.config.stopsignal) ?? 15;
+    for (const g of live) {
+      this.ctx.logger.info(
+        `stopping processes left in the process group of '${this.config.name}' (pgid ${g}): ${groupMembers(g).join(', ')}`,
+      );
+      signalGroup(g, sig);
+    }
+    const deadline = Date.now() + this.config.stopwaitsecs * 1000;
+    const gone = () => live.every((g) => groupMembers(g).length === 0);
+    while (!gone() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (!gone()) {
+      for (const g of live) {
+        this.ctx.logger.warn(
+          `killing processes left in process group ${g} of '${this.config.name}' with SIGKILL`,
+        );
+        signalGroup(g, 9);
+      }
+    }
   }
 
   /**
@@ -656,6 +690,47 @@ export class Subprocess {
   /** A one-line description for logs and errors. */
   toString(): string {
     return `<Subprocess ${this.config.name} ${stateName(this.state)}>`;
+  }
+}
+
+/** Whether any process is in process group `pgid` (zombies included; cheap). */
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Live (non-zombie) members of a process group, from /proc; empty where /proc is absent. */
+export function groupMembers(pgid: number): number[] {
+  if (!groupExists(pgid)) return [];
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return [pgid];
+  }
+  const out: number[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (rest[0] !== 'Z' && Number(rest[2]) === pgid) out.push(Number(e));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
+}
+
+function signalGroup(pgid: number, sig: number): void {
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    /* gone */
   }
 }
 

@@ -177,13 +177,20 @@ describe('paddockd after being killed with SIGKILL', () => {
       const all = (await first.client.call('supervisor.getAllProcessInfo')) as unknown as Info[];
       return all.every((i) => i.statename === 'RUNNING') ? all.map((i) => i.pid) : null;
     }, 'first run RUNNING');
-    // The registry is written within 50 ms of the state change.
-    await eventually(() => {
-      const f = `${dir}/daemon.pid.children.json`;
-      return (
-        fs.existsSync(f) && oldPids.every((p) => fs.readFileSync(f, 'utf8').includes(`"pid": ${p}`))
-      );
-    }, 'children recorded');
+    // Let each child print its line first: one that writes to the dead daemon's pipe dies of EPIPE.
+    await eventually(
+      () =>
+        ['svc_0', 'svc_1'].every((n) =>
+          fs
+            .readdirSync(dir)
+            .some(
+              (f) =>
+                f.startsWith(`${n}-stdout`) &&
+                fs.readFileSync(path.join(dir, f), 'utf8').includes('forever'),
+            ),
+        ),
+      'children printed',
+    );
     first.proc.kill('SIGKILL');
     await first.exited;
     for (const p of oldPids) expect(alive(p)).toBe(true);
@@ -197,5 +204,19 @@ describe('paddockd after being killed with SIGKILL', () => {
     for (const p of oldPids) expect(alive(p)).toBe(false);
     expect(newPids.filter((p) => oldPids.includes(p))).toEqual([]);
     expect(second.output()).toMatch(/found 2 process\(es\) left running by a previous paddockd/);
+  });
+
+  it('refuses to start while another paddockd holds the same pidfile', async () => {
+    const dir = tempDir();
+    const conf = path.join(dir, 'd.conf');
+    fs.writeFileSync(
+      conf,
+      `${confHeader(dir)}\n[program:svc]\ncommand=${nodeCmd('forever.js')}\nstartsecs=0\n`,
+    );
+    const first = await startDaemon('paddockd', conf, `${dir}/rpc.sock`);
+    daemons.push(first);
+    const r = run(['-n', '-c', conf], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`another paddockd (pid ${first.proc.pid}) is already running`);
   });
 });
