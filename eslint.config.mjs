@@ -23,7 +23,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -40,7 +43,30 @@ export default tseslint.config(
             { name: 'electron-store', message: 'main/engine must not import Electron.' },
           ],
           patterns: [
-            { group: ['../app/*', '../ipc/*', '**/renderer/**', '**/preload/**'], message: 'main/engine is UI-free.' },
+            {
+              group: ['../app/*', '../ipc/*', '**/renderer/**', '**/preload/**'],
+              message: 'main/engine is UI-free.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only the IPC gateway touches ipcMain, only the preload touches ipcRenderer (style.md C8).
+    files: ['main/**/*.ts', 'preload/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ignores: ['main/engine/**', 'main/ipc/register.ts', 'preload/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcMain', 'ipcRenderer'],
+              message:
+                'Only main/ipc/register.ts may use ipcMain and only preload/index.ts ipcRenderer.',
+            },
           ],
         },
       ],

@@ -72,7 +72,6 @@ export function App({ source }: { source: DataSource }) {
   const skew = useMemo(() => {
     const p = snap?.processes[0];
     return p ? p.now - Date.now() / 1000 : 0;
-    // eslint-disable-next-line
   }, [snap?.seq]);
 
   const groups = useMemo(
