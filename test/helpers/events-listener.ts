@@ -21,6 +21,8 @@ export interface ListenerRecord {
   headers: Record<string, string>;
   payload: string;
   result: 'OK' | 'FAIL' | 'DIE' | 'HELD';
+  /** SUPERVISOR_PROCESS_NAME of the listener that recorded it. */
+  who: string;
 }
 
 /** `python3 record.py <out> <mode>`: the childutils listener. */

@@ -117,6 +117,31 @@ describe.each(SETUPS)('%s', (setup) => {
     }
   }, 60_000);
 
+  it('a pool of two listeners: each event goes to one READY listener, the rest wait', async () => {
+    const { d, out } = await setUp(
+      setup,
+      'gate',
+      'numprocs=2\nprocess_name=%(program_name)s_%(process_num)d',
+    );
+    try {
+      await d.sendRemoteCommEvent('t', 'r1');
+      await d.sendRemoteCommEvent('t', 'r2');
+      await eventually(() => readRecords(out).length >= 2, 'both listeners holding an event');
+      await d.sendRemoteCommEvent('t', 'r3');
+      const held = readRecords(out);
+      expect(held.map((r) => r.result)).toEqual(['HELD', 'HELD']);
+      expect(new Set(held.map((r) => r.who))).toEqual(new Set(['listener_0', 'listener_1']));
+      expect(held.map((r) => r.payload).sort()).toEqual(['type:t\nr1', 'type:t\nr2']);
+      fs.writeFileSync(`${out}.go`, '');
+      await eventually(() => readRecords(out).length >= 5, 'every event answered');
+      const done = readRecords(out).filter((r) => r.result === 'OK');
+      expect(done.map((r) => r.payload).sort()).toEqual(['type:t\nr1', 'type:t\nr2', 'type:t\nr3']);
+      expect(done.find((r) => r.payload.endsWith('r3'))?.headers.poolserial).toBe('2');
+    } finally {
+      await d.stop();
+    }
+  }, 60_000);
+
   it('a slow listener with a full buffer loses the oldest events, and the log names them', async () => {
     const { d, out } = await setUp(setup, 'gate', 'buffer_size=3');
     try {
