@@ -1,48 +1,76 @@
 /**
- * End-to-end: the real engine (Supervisor + HttpServer + UI handler, as paddockd wires them) with
- * real child programs, driven through Debian's Chromium by playwright-core.
+ * End-to-end: a real `paddockd` process (`node bin/paddockd.js -n -c <conf>`, as built by
+ * `npm run build`) with real child programs, serving the built UI at its `[inet_http_server]`
+ * address, driven through Debian's Chromium by playwright-core.
  * Screenshots go to docs/screenshots/.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../main/engine/config/load.js';
-import { createUiHandler, type UiHandler } from '../../../main/engine/http/ui-api.js';
-import { HttpServer } from '../../../main/engine/rpc/http-server.js';
-import { Supervisor } from '../../../main/engine/supervisor.js';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  ROOT,
+  freePort,
+  haveBuiltUi,
+  httpGet,
+  startPaddockd,
+  taggedPids,
+  waitFor,
+  type Daemon,
+} from './paddockd.js';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const STATIC = path.join(ROOT, 'out/renderer');
 const SHOTS = path.join(ROOT, 'docs/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const haveUi = fs.existsSync(path.join(STATIC, 'index.html')) && fs.existsSync(CHROMIUM);
 
-let dir: string;
-let conf: string;
-let sup: Supervisor;
-let server: HttpServer;
-let ui: UiHandler;
-let browser: Browser;
-let page: Page;
-let base: string;
+let browser: Browser | undefined;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
+async function launch(): Promise<Browser> {
+  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return browser;
 }
 
-function confText(port: number, extra = ''): string {
-  const ticker = path.join(dir, 'ticker.js');
-  return `[supervisord]
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function badgeOf(page: Page, ns: string): Promise<string> {
+  return (
+    (await page.locator(`[data-testid="proc-${ns}"] [data-testid="badge"]`).textContent()) ?? ''
+  );
+}
+
+async function logText(page: Page): Promise<string> {
+  return page.locator('[data-testid="log-lines"]').innerText();
+}
+
+/** 200 MB of log lines with one needle line at about 150 MB. */
+function writeBigLog(file: string): void {
+  const line = (i: number) => `2026-11-24 10:00:00,000 INFO request ${i} handled in 3ms\n`;
+  let block = '';
+  for (let i = 0; block.length < 1024 * 1024; i++) block += line(i);
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (let mb = 0; mb < 200; mb++) {
+      if (mb === 150) fs.writeSync(fd, 'ERROR needle-7f3a the one line we are looking for\n');
+      fs.writeSync(fd, block);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+describe.skipIf(!haveBuiltUi())('browser UI against a real paddockd', () => {
+  let dir: string;
+  let conf: string;
+  let port: number;
+  let daemon: Daemon | undefined;
+  let page: Page;
+
+  function confText(extra = ''): string {
+    const ticker = path.join(dir, 'ticker.js');
+    return `[supervisord]
 logfile=${dir}/supervisord.log
 childlogdir=${dir}
 identifier=e2e
@@ -67,40 +95,8 @@ autostart=false
 stdout_logfile=${dir}/big.log
 stdout_logfile_maxbytes=0
 ${extra}`;
-}
-
-/** 200 MB of log lines with one needle line at about 150 MB. */
-function writeBigLog(file: string): void {
-  const line = (i: number) => `2026-11-24 10:00:00,000 INFO request ${i} handled in 3ms\n`;
-  let block = '';
-  for (let i = 0; block.length < 1024 * 1024; i++) block += line(i);
-  const fd = fs.openSync(file, 'w');
-  try {
-    for (let mb = 0; mb < 200; mb++) {
-      if (mb === 150) fs.writeSync(fd, 'ERROR needle-7f3a the one line we are looking for\n');
-      fs.writeSync(fd, block);
-    }
-  } finally {
-    fs.closeSync(fd);
   }
-}
 
-async function badgeOf(ns: string): Promise<string> {
-  return (
-    (await page.locator(`[data-testid="proc-${ns}"] [data-testid="badge"]`).textContent()) ?? ''
-  );
-}
-
-async function waitFor(what: string, fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-describe.skipIf(!haveUi)('browser UI against the real engine', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-e2e-'));
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -111,62 +107,57 @@ console.log('\\u001b[32mready\\u001b[0m hello-from-child');
 setInterval(() => console.log('\\u001b[36mtick\\u001b[0m ' + (i++) + ' \\u001b[1mworker\\u001b[0m ok'), 200);`,
     );
     writeBigLog(path.join(dir, 'big.log'));
-    const port = await freePort();
+    port = await freePort();
     conf = path.join(dir, 'supervisord.conf');
-    fs.writeFileSync(conf, confText(port));
-    const config = loadConfig(conf);
-    sup = new Supervisor(config, { reload: () => loadConfig(conf) });
-    await sup.start();
-    server = new HttpServer({ facade: sup, config });
-    ui = createUiHandler(sup, { staticDir: STATIC });
-    server.addHandler(ui);
-    await server.start();
-    base = `http://127.0.0.1:${port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
+    fs.writeFileSync(conf, confText());
+    const [d, b] = await Promise.all([startPaddockd(conf, port), launch()]);
+    daemon = d;
+    page = await b.newPage({ viewport: { width: 1440, height: 860 } });
     page.on('pageerror', (e) => console.error('pageerror', e));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    ui?.close();
-    await server?.close();
-    await sup?.shutdownAndWait();
+    await page?.close();
+    await daemon?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('shows the processes and starts/stops one from the UI', async () => {
-    await page.goto(base + '/');
+    await page.goto(daemon!.base + '/');
     await page.waitForSelector('[data-testid="proc-ticker:ticker"]');
-    await waitFor('ticker RUNNING', async () => (await badgeOf('ticker:ticker')) === 'RUNNING');
-    expect(await badgeOf('sleeper:sleeper')).toBe('STOPPED');
+    await waitFor(
+      'ticker RUNNING',
+      async () => (await badgeOf(page, 'ticker:ticker')) === 'RUNNING',
+    );
+    expect(await badgeOf(page, 'sleeper:sleeper')).toBe('STOPPED');
     await page.click('[data-testid="proc-sleeper:sleeper"] [data-testid="start"]');
-    await waitFor('sleeper RUNNING', async () => (await badgeOf('sleeper:sleeper')) === 'RUNNING');
+    await waitFor(
+      'sleeper RUNNING',
+      async () => (await badgeOf(page, 'sleeper:sleeper')) === 'RUNNING',
+    );
     expect(
       await page.isDisabled('[data-testid="proc-sleeper:sleeper"] [data-testid="start"]'),
     ).toBe(true);
+    // The child really runs: the daemon's real process table has it.
+    const snap = JSON.parse((await httpGet(`${daemon!.base}/api/snapshot`)).body) as {
+      processes: { name: string; pid: number }[];
+    };
+    const pid = snap.processes.find((p) => p.name === 'sleeper')?.pid ?? 0;
+    expect(pid).toBeGreaterThan(0);
+    expect(taggedPids(daemon!.tag)).toContain(pid);
     await page.screenshot({ path: path.join(SHOTS, 'processes.png') });
     await page.click('[data-testid="proc-sleeper:sleeper"] [data-testid="stop"]');
-    await waitFor('sleeper STOPPED', async () => (await badgeOf('sleeper:sleeper')) === 'STOPPED');
+    await waitFor(
+      'sleeper STOPPED',
+      async () => (await badgeOf(page, 'sleeper:sleeper')) === 'STOPPED',
+    );
+    await waitFor('sleeper pid gone', () => !taggedPids(daemon!.tag).includes(pid));
   });
 
   it('shows a line the child printed in the log viewer, live', async () => {
     await page.click('[data-testid="proc-ticker:ticker"] .pname');
     await page.waitForSelector('[data-testid="log-lines"] .line');
-    await waitFor('child line', async () =>
-      (await page.locator('[data-testid="log-lines"]').innerText()).includes('hello-from-child'),
-    );
+    await waitFor('child line', async () => (await logText(page)).includes('hello-from-child'));
     // Live: a later tick appears without reloading.
     const before = await page.locator('[data-testid="log-lines"] .line').count();
     await waitFor(
@@ -187,19 +178,14 @@ setInterval(() => console.log('\\u001b[36mtick\\u001b[0m ' + (i++) + ' \\u001b[1
     await page.click('[data-testid="proc-biglog:biglog"] .pname');
     await page.click('[data-testid="tab-logs"]');
     const t0 = Date.now();
-    await waitFor('big log tail', async () =>
-      (await page.locator('[data-testid="log-lines"]').innerText()).includes('handled in 3ms'),
-    );
+    await waitFor('big log tail', async () => (await logText(page)).includes('handled in 3ms'));
     const firstPaint = Date.now() - t0;
     const t1 = Date.now();
     await page.fill('[data-testid="log-search"]', 'needle-7f3a');
     await page.press('[data-testid="log-search"]', 'Enter');
     await waitFor(
       'needle line',
-      async () =>
-        (await page.locator('[data-testid="log-lines"]').innerText()).includes(
-          'needle-7f3a the one line',
-        ),
+      async () => (await logText(page)).includes('needle-7f3a the one line'),
       60_000,
     );
     const searchMs = Date.now() - t1;
@@ -209,10 +195,9 @@ setInterval(() => console.log('\\u001b[36mtick\\u001b[0m ' + (i++) + ' \\u001b[1
   });
 
   it('previews a config reload with the diff before applying it', async () => {
-    const port = Number(new URL(base).port);
     fs.writeFileSync(
       conf,
-      confText(port, `\n[program:added]\ncommand=sleep 1000\nautostart=false\n`).replace(
+      confText(`\n[program:added]\ncommand=sleep 1000\nautostart=false\n`).replace(
         'command=sleep 1000\nautostart=false\nstartsecs=0',
         'command=sleep 999\nautostart=false\nstartsecs=0',
       ),
@@ -225,5 +210,113 @@ setInterval(() => console.log('\\u001b[36mtick\\u001b[0m ' + (i++) + ' \\u001b[1
     await page.screenshot({ path: path.join(SHOTS, 'reload-preview.png') });
     await page.click('[data-testid="apply-reload"]');
     await page.waitForSelector('[data-testid="proc-added:added"]', { timeout: 20_000 });
+  });
+
+  it('leaves no child behind when the daemon is stopped', async () => {
+    expect(taggedPids(daemon!.tag).length).toBeGreaterThan(1); // the daemon and its ticker
+    const d = daemon!;
+    daemon = undefined;
+    expect(await d.stop()).toEqual([]);
+    expect(d.proc.exitCode).toBe(0);
+    expect(taggedPids(d.tag)).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveBuiltUi())('browser UI behind [inet_http_server] username/password', () => {
+  const auth = { username: 'alice', password: 's3cret' };
+  let dir: string;
+  let daemon: Daemon | undefined;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-e2e-auth-'));
+    const port = await freePort();
+    const conf = path.join(dir, 'supervisord.conf');
+    fs.writeFileSync(
+      conf,
+      `[supervisord]
+logfile=${dir}/supervisord.log
+childlogdir=${dir}
+pidfile=${dir}/supervisord.pid
+
+[inet_http_server]
+port=127.0.0.1:${port}
+username=${auth.username}
+password=${auth.password}
+
+[program:guarded]
+command=sleep 1000
+startsecs=0
+`,
+    );
+    const [d] = await Promise.all([startPaddockd(conf, port), launch()]);
+    daemon = d;
+  }, 120_000);
+
+  afterAll(async () => {
+    await daemon?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('answers 401 without credentials, page and API alike', async () => {
+    for (const p of ['/', '/index.html', '/api/snapshot', '/api/events']) {
+      const r = await httpGet(daemon!.base + p);
+      expect(r.status, p).toBe(401);
+      expect(r.headers['www-authenticate'], p).toMatch(/^Basic /);
+      expect(r.body, p).not.toContain('guarded');
+    }
+    const wrong = await httpGet(daemon!.base + '/api/snapshot', { ...auth, password: 'nope' });
+    expect(wrong.status).toBe(401);
+    const ok = await httpGet(daemon!.base + '/api/snapshot', auth);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toContain('guarded');
+
+    // A browser without credentials gets the 401 and no UI.
+    const ctx = await (await launch()).newContext();
+    try {
+      const page = await ctx.newPage();
+      const statuses: number[] = [];
+      page.on('response', (r) => statuses.push(r.status()));
+      // Headless Chromium has no login prompt: it either shows the 401 or fails the navigation.
+      const res = await page.goto(daemon!.base + '/').catch((e: unknown) => e);
+      if (res instanceof Error) expect(res.message).toContain('ERR_INVALID_AUTH_CREDENTIALS');
+      else expect(statuses).toContain(401);
+      expect(await page.locator('[data-testid="proc-guarded:guarded"]').count()).toBe(0);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('loads the page and drives a process with httpCredentials', async () => {
+    const ctx = await (
+      await launch()
+    ).newContext({
+      httpCredentials: auth,
+      viewport: { width: 1280, height: 720 },
+    });
+    try {
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => console.error('pageerror', e));
+      const res = await page.goto(daemon!.base + '/');
+      expect(res?.status()).toBe(200);
+      // The live stream (EventSource) and the POSTs go through the same authentication.
+      await waitFor(
+        'guarded RUNNING',
+        async () => (await badgeOf(page, 'guarded:guarded')) === 'RUNNING',
+      );
+      await page.click('[data-testid="proc-guarded:guarded"] [data-testid="stop"]');
+      await waitFor(
+        'guarded STOPPED',
+        async () => (await badgeOf(page, 'guarded:guarded')) === 'STOPPED',
+      );
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('leaves no child behind when the daemon is stopped', async () => {
+    const d = daemon!;
+    daemon = undefined;
+    expect(await d.stop()).toEqual([]);
+    expect(taggedPids(d.tag)).toEqual([]);
   });
 });
