@@ -4,6 +4,12 @@ import type { ConfigView, ReloadPreview, Snapshot, StatsSample } from '../preloa
 import type { DataSource } from './api/data-source.js';
 import { LogViewer } from './components/LogViewer.js';
 import {
+  parseDeepLink,
+  resolveDeepLink,
+  type DeepLink,
+  type DeepLinkStream,
+} from './model/deep-link.js';
+import {
   actionsFor,
   badgeOf,
   describe,
@@ -33,6 +39,38 @@ export function App({ source }: { source: DataSource }) {
   );
   const [now, setNow] = useState(() => Date.now() / 1000);
   const filterRef = useRef<HTMLInputElement>(null);
+  // Deep link (`#log=<namespec>`): from the shell (notification, tray) or a bookmark.
+  const [link, setLink] = useState<DeepLink | null>(() => parseDeepLink(window.location.hash));
+  const [linked, setLinked] = useState<{ ns: string; stream: DeepLinkStream; n: number } | null>(
+    null,
+  );
+
+  useEffect(() => {
+    const onHash = () => setLink(parseDeepLink(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
+    if (!link || !snap) return;
+    const ns = resolveDeepLink(link.log, snap.processes);
+    if (ns) {
+      setSelected(ns);
+      setTab('logs');
+      setActivity(false);
+      setLinked((l) => ({ ns, stream: link.stream ?? 'stdout', n: (l?.n ?? 0) + 1 }));
+    } else setToast(`No program named ${link.log}`);
+    setLink(null);
+    // Consumed: clear the hash so the same link opened again is a change (hashchange fires).
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }, [link, snap]);
+
+  useEffect(() => {
+    if (!linked) return;
+    document
+      .querySelector(`[data-testid="proc-${CSS.escape(linked.ns)}"]`)
+      ?.scrollIntoView({ block: 'nearest' });
+  }, [linked]);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -318,7 +356,9 @@ export function App({ source }: { source: DataSource }) {
           ) : selectedInfo ? (
             <>
               <div className="tabs">
-                <span className="title">{namespec(selectedInfo)}</span>
+                <span className="title" data-testid="detail-title">
+                  {namespec(selectedInfo)}
+                </span>
                 {(['logs', 'history', 'config'] as const).map((t) => (
                   <button
                     key={t}
@@ -332,9 +372,10 @@ export function App({ source }: { source: DataSource }) {
               </div>
               {tab === 'logs' && (
                 <LogViewer
-                  key={namespec(selectedInfo)}
+                  key={`${namespec(selectedInfo)}#${linked?.ns === selected ? linked.n : 0}`}
                   source={source}
                   namespec={namespec(selectedInfo)}
+                  mode={linked?.ns === selected ? linked.stream : 'stdout'}
                 />
               )}
               {tab === 'history' && (

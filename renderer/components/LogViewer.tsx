@@ -303,7 +303,12 @@ export function LogViewer({ source, namespec, mode: initialMode = 'stdout' }: Pr
         {mode !== 'main' && (
           <div className="seg" role="tablist">
             {(['stdout', 'stderr', 'both'] as const).map((m) => (
-              <button key={m} className={mode === m ? 'on' : ''} onClick={() => setMode(m)}>
+              <button
+                key={m}
+                className={mode === m ? 'on' : ''}
+                onClick={() => setMode(m)}
+                data-testid={`log-mode-${m}`}
+              >
                 {m}
               </button>
             ))}

@@ -174,6 +174,25 @@ setInterval(() => console.log('\\u001b[36mtick\\u001b[0m ' + (i++) + ' \\u001b[1
     await page.screenshot({ path: path.join(SHOTS, 'config-view.png') });
   });
 
+  it('opens the log viewer named by a #log= deep link, on load and on hash change', async () => {
+    const title = page.locator('[data-testid="detail-title"]');
+    await page.goto(`${daemon!.base}/#log=${encodeURIComponent('ticker')}`);
+    await waitFor('ticker log', async () => (await title.textContent()) === 'ticker:ticker');
+    await waitFor('child line', async () => (await logText(page)).includes('hello-from-child'));
+    // Consumed: the hash is cleared so the same link can be opened again.
+    expect(await page.evaluate(() => window.location.hash)).toBe('');
+    await page.evaluate(() => {
+      window.location.hash = '#log=sleeper%3Asleeper&stream=stderr';
+    });
+    await waitFor('sleeper log', async () => (await title.textContent()) === 'sleeper:sleeper');
+    expect(await page.getAttribute('[data-testid="log-mode-stderr"]', 'class')).toContain('on');
+    await page.evaluate(() => {
+      window.location.hash = '#log=ticker%3Aticker';
+    });
+    await waitFor('ticker again', async () => (await title.textContent()) === 'ticker:ticker');
+    expect(await page.getAttribute('[data-testid="log-mode-stdout"]', 'class')).toContain('on');
+  });
+
   it('opens a 200 MB log instantly and finds a line in it', async () => {
     await page.click('[data-testid="proc-biglog:biglog"] .pname');
     await page.click('[data-testid="tab-logs"]');
