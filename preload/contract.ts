@@ -65,6 +65,18 @@ export const InvokeChannels = {
 } as const;
 export type InvokeChannel = (typeof InvokeChannels)[keyof typeof InvokeChannels];
 
+/**
+ * Invoke channels the renderer uses when the host offers them (the bridge methods are optional).
+ * `config:status` → `ConfigStatus`, no arguments. To implement in main: add it to the IPC argument
+ * table (no arguments) and handlers, and `getConfigStatus` to the preload; then it can move into
+ * `InvokeChannels`/`Invoke`.
+ */
+export const OptionalInvokeChannels = {
+  getConfigStatus: 'config:status',
+} as const;
+export type OptionalInvokeChannel =
+  (typeof OptionalInvokeChannels)[keyof typeof OptionalInvokeChannels];
+
 /** Event (main → renderer push) channel names. */
 export const EventChannels = {
   processState: 'process:state',
@@ -202,6 +214,21 @@ export interface ReloadPreview {
   error: string | null;
 }
 
+/**
+ * The host's view of its configuration file: the last load error, if any. In Electron the host
+ * keeps running on an empty fallback config when the file cannot be loaded at start-up
+ * (`fallback`); a failed reload keeps the previous config running. In the browser the daemon
+ * reports the last failed re-read it saw.
+ */
+export interface ConfigStatus {
+  /** `file:line [section] option: message` lines (the `ConfigError` text), or null when fine. */
+  error: string | null;
+  /** True while the host runs on an empty fallback config because of `error`. */
+  fallback: boolean;
+  /** When the error was seen (ms since the epoch), or null. */
+  at: number | null;
+}
+
 /** The result of applying a reload: the diff plus per-group outcomes. */
 export interface ReloadResult {
   diff: ConfigDiff;
@@ -255,6 +282,11 @@ export interface Invoke {
   'stats:unsubscribe': { args: [id: number]; result: true };
 }
 
+/** Request/response map of `OptionalInvokeChannels`. */
+export interface OptionalInvoke {
+  'config:status': { args: []; result: ConfigStatus };
+}
+
 /** Push map: payload per event channel. */
 export interface Events {
   'process:state': ProcessStateEvent;
@@ -274,6 +306,8 @@ export interface SupervisorBridge {
   getConfigView(): Promise<ConfigView>;
   previewReload(): Promise<ReloadPreview>;
   applyReload(): Promise<ReloadResult>;
+  /** `config:status` (optional: older shells do not offer it). */
+  getConfigStatus?(): Promise<ConfigStatus>;
 
   startProcess(namespec: string): Promise<true>;
   stopProcess(namespec: string): Promise<true>;

@@ -1,7 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ProcessInfo, StateTransition } from '../main/engine/model/types.js';
-import type { ConfigView, ReloadPreview, Snapshot, StatsSample } from '../preload/contract.js';
-import type { DataSource } from './api/data-source.js';
+import type {
+  ConfigStatus,
+  ConfigView,
+  ReloadPreview,
+  Snapshot,
+  StatsSample,
+} from '../preload/contract.js';
+import { SourceError, type DataSource } from './api/data-source.js';
+import { issueLocation, parseConfigIssues } from './model/config-issues.js';
 import { LogViewer } from './components/LogViewer.js';
 import {
   parseDeepLink,
@@ -34,6 +41,10 @@ export function App({ source }: { source: DataSource }) {
   const [toast, setToast] = useState<string | null>(null);
   const [reload, setReload] = useState<ReloadPreview | null>(null);
   const [activity, setActivity] = useState(false);
+  // Config errors: the last failed reload from this window, and the host's own status.
+  const [reloadError, setReloadError] = useState<string | null>(null);
+  const [hostStatus, setHostStatus] = useState<ConfigStatus | null>(null);
+  const [dismissed, setDismissed] = useState<string | null>(null);
   const [theme, setTheme] = useState<'dark' | 'light'>(
     () => (localStorage.getItem('paddock-theme') as 'dark' | 'light' | null) ?? 'dark',
   );
@@ -106,6 +117,55 @@ export function App({ source }: { source: DataSource }) {
   );
 
   useEffect(() => source.onStats(setStats), [source]);
+
+  // The host's config status: on load, when the process set or daemon state changes (a reload
+  // from the tray or supervisorctl), and whenever the window comes back into view.
+  const refreshConfigStatus = useCallback(() => {
+    void source.getConfigStatus().then(setHostStatus, () => undefined);
+  }, [source]);
+  useEffect(() => {
+    refreshConfigStatus();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') refreshConfigStatus();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', refreshConfigStatus);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', refreshConfigStatus);
+    };
+  }, [refreshConfigStatus]);
+  useEffect(refreshConfigStatus, [refreshConfigStatus, snap?.groups, snap?.state.statename]);
+
+  const previewReload = useCallback(async () => {
+    try {
+      const p = await source.previewReload();
+      setReloadError(p.error);
+      setReload(p);
+    } catch (e) {
+      setToast(String(e instanceof Error ? e.message : e));
+    }
+    refreshConfigStatus();
+  }, [source, refreshConfigStatus]);
+
+  const applyReload = useCallback(async () => {
+    try {
+      const r = await source.applyReload();
+      setReloadError(null);
+      const failed = r.actions.filter((a) => a.error !== null);
+      setToast(
+        failed.length
+          ? failed.map((a) => `${a.group}: ${a.error ?? ''}`).join('; ')
+          : `reload: ${r.actions.length} group(s) updated`,
+      );
+    } catch (e) {
+      if (e instanceof SourceError && e.faultName === 'CANT_REREAD') setReloadError(e.message);
+      else setToast(`reload: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    refreshConfigStatus();
+  }, [source, refreshConfigStatus]);
+
+  const configError = reloadError ?? hostStatus?.error ?? null;
 
   const skew = useMemo(() => {
     const p = snap?.processes[0];
@@ -218,12 +278,7 @@ export function App({ source }: { source: DataSource }) {
           <button onClick={() => void run('restart all', () => source.restartAll())}>
             Restart all
           </button>
-          <button
-            data-testid="reload"
-            onClick={() =>
-              void source.previewReload().then(setReload, (e: unknown) => setToast(String(e)))
-            }
-          >
+          <button data-testid="reload" onClick={() => void previewReload()}>
             Reload config…
           </button>
           <button onClick={() => setActivity((a) => !a)}>Activity log</button>
@@ -232,6 +287,14 @@ export function App({ source }: { source: DataSource }) {
           </button>
         </div>
       </header>
+      {configError !== null && configError !== dismissed && (
+        <ConfigErrorBanner
+          text={configError}
+          fallback={reloadError === null && (hostStatus?.fallback ?? false)}
+          onRetry={() => void previewReload()}
+          onDismiss={() => setDismissed(configError)}
+        />
+      )}
       <main className="body">
         <section className="procs">
           {!snap && <div className="empty">Connecting…</div>}
@@ -396,7 +459,7 @@ export function App({ source }: { source: DataSource }) {
           onClose={() => setReload(null)}
           onApply={() => {
             setReload(null);
-            void run('reload', () => source.applyReload());
+            void applyReload();
           }}
         />
       )}
@@ -405,6 +468,48 @@ export function App({ source }: { source: DataSource }) {
           {toast}
         </div>
       )}
+    </div>
+  );
+}
+
+function ConfigErrorBanner({
+  text,
+  fallback,
+  onRetry,
+  onDismiss,
+}: {
+  text: string;
+  fallback: boolean;
+  onRetry: () => void;
+  onDismiss: () => void;
+}) {
+  const issues = parseConfigIssues(text);
+  return (
+    <div className="cfgbanner" role="alert" data-testid="config-error">
+      <div className="cfghead">
+        <strong>
+          {fallback
+            ? 'The configuration could not be loaded: running with no programs.'
+            : 'The configuration has errors: the last reload was not applied.'}
+        </strong>
+        <span className="spacer" />
+        <button onClick={onRetry} data-testid="config-error-retry">
+          Reload again
+        </button>
+        <button onClick={onDismiss} title="Hide until the error changes">
+          Dismiss
+        </button>
+      </div>
+      <ul>
+        {issues.map((i, n) => (
+          <li key={n} data-testid="config-issue">
+            {i.file !== null && <code className="loc">{issueLocation(i)}</code>}
+            {i.section !== null && <span className="sect">[{i.section}]</span>}
+            {i.option !== null && <span className="opt">{i.option}</span>}
+            <span className="msg">{i.message}</span>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

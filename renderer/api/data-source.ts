@@ -5,6 +5,7 @@
  */
 import type {
   BridgeError,
+  ConfigStatus,
   ConfigView,
   GroupChangeEvent,
   LogSearchResult,
@@ -45,6 +46,8 @@ export interface DataSource {
   getConfigView(): Promise<ConfigView>;
   previewReload(): Promise<ReloadPreview>;
   applyReload(): Promise<ReloadResult>;
+  /** The host's config error, if any; null when the host cannot tell (older host). */
+  getConfigStatus(): Promise<ConfigStatus | null>;
 
   startProcess(namespec: string): Promise<true>;
   stopProcess(namespec: string): Promise<true>;

@@ -4,6 +4,7 @@
  */
 import type {
   BridgeError,
+  ConfigStatus,
   LogStream,
   LogTick,
   ProcessStateEvent,
@@ -83,6 +84,12 @@ export function createHttpSource(base = ''): DataSource {
     getConfigView: () => get('/api/config'),
     previewReload: () => post('/api/reload/preview'),
     applyReload: () => post('/api/reload/apply'),
+    getConfigStatus: () =>
+      get<ConfigStatus>('/api/config-status').catch((e: unknown) => {
+        // A daemon without the route answers UNKNOWN_METHOD: it cannot tell.
+        if (e instanceof SourceError && e.faultName === 'UNKNOWN_METHOD') return null;
+        throw e;
+      }),
     startProcess: (n) => post(`/api/processes/${enc(n)}/start`),
     stopProcess: (n) => post(`/api/processes/${enc(n)}/stop`),
     restartProcess: (n) => post(`/api/processes/${enc(n)}/restart`),

@@ -7,6 +7,7 @@
  *   GET  /api/snapshot                      Snapshot
  *   GET  /api/events                        SSE: `snapshot` first, then `process`, `supervisor`, `group`
  *   GET  /api/config                        ConfigView
+ *   GET  /api/config-status                 ConfigStatus (the host's, else the last failed re-read)
  *   POST /api/reload/preview                ReloadPreview
  *   POST /api/reload/apply                  ReloadResult
  *   POST /api/processes/:namespec/:action   start|stop|restart|signal|clear-logs  (body {signal})
@@ -31,6 +32,7 @@ import { readLogSlice, requireLogPath, searchLog, watchLog } from './log-files.j
 import { StatsSampler } from './stats.js';
 import type {
   BridgeError,
+  ConfigStatus,
   ConfigValue,
   ConfigView,
   ReloadPreview,
@@ -230,7 +232,17 @@ export function configValues(p: ProcessConfig): ConfigValue[] {
   }));
 }
 
-export function createUiHandler(facade: SupervisorFacade, opts: { staticDir: string }): UiHandler {
+export interface UiHandlerOptions {
+  /** The built renderer (index.html and assets/). */
+  staticDir: string;
+  /**
+   * The host's own config status (e.g. the desktop host running on a fallback config after a
+   * start-up config error). When it reports an error, that error wins over the handler's record.
+   */
+  configStatus?: () => ConfigStatus;
+}
+
+export function createUiHandler(facade: SupervisorFacade, opts: UiHandlerOptions): UiHandler {
   const staticRoot = path.resolve(opts.staticDir);
   const sampler = new StatsSampler(facade);
   let seq = 0;
@@ -335,9 +347,32 @@ export function createUiHandler(facade: SupervisorFacade, opts: { staticDir: str
     };
   };
 
+  /** The last re-read through this API: its CANT_REREAD text, or null once one succeeded. */
+  let lastReread: { error: string; at: number } | null = null;
+  /** `facade.reloadConfig()`, recording the outcome for `/api/config-status`. */
+  const reread = (): ReturnType<SupervisorFacade['reloadConfig']> => {
+    try {
+      const diff = facade.reloadConfig();
+      lastReread = null;
+      return diff;
+    } catch (err) {
+      if (err instanceof SupervisorError && err.faultName === 'CANT_REREAD') {
+        lastReread = { error: err.message, at: Date.now() };
+      }
+      throw err;
+    }
+  };
+
+  const configStatus = (): ConfigStatus => {
+    const host = opts.configStatus?.();
+    if (host && host.error !== null) return host;
+    if (lastReread) return { error: lastReread.error, fallback: false, at: lastReread.at };
+    return { error: null, fallback: host?.fallback ?? false, at: null };
+  };
+
   const previewReload = (): ReloadPreview => {
     try {
-      return { diff: facade.reloadConfig(), error: null };
+      return { diff: reread(), error: null };
     } catch (err) {
       if (err instanceof SupervisorError && err.faultName === 'CANT_REREAD') {
         return { diff: null, error: err.message };
@@ -348,7 +383,7 @@ export function createUiHandler(facade: SupervisorFacade, opts: { staticDir: str
 
   /** What `supervisorctl update` does: remove, re-add changed, add new. */
   const applyReload = async (): Promise<ReloadResult> => {
-    const diff = facade.reloadConfig();
+    const diff = reread();
     const actions: ReloadResult['actions'] = [];
     const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
     for (const g of diff.removed) {
@@ -400,6 +435,7 @@ export function createUiHandler(facade: SupervisorFacade, opts: { staticDir: str
         return;
       }
       if (route === 'config') return sendJson(res, 200, configView());
+      if (route === 'config-status') return sendJson(res, 200, configStatus());
       if (route === 'stats') return sendJson(res, 200, await sampler.sample());
       if (route === 'stats-events') {
         const s = openStream(req, res, otherStreams);

@@ -81,6 +81,11 @@ export interface ConfigView {
   processes: ConfigProcessView[];
   info: ConfigInfo[];
 }
+export interface ConfigStatus {
+  error: string | null;
+  fallback: boolean;
+  at: number | null;
+}
 export interface ReloadPreview {
   diff: ConfigDiff | null;
   error: string | null;

@@ -213,6 +213,28 @@ setInterval(() => console.log('\\u001b[36mtick\\u001b[0m ' + (i++) + ' \\u001b[1
     console.log(`200 MB log: first paint ${firstPaint} ms, whole-log search ${searchMs} ms`);
   });
 
+  it('shows the errors of a failed reload in a banner, with file and line', async () => {
+    const broken = confText('\n[program:broken]\ncommand=sleep 1\nautostart=maybe\n');
+    const line = broken.split('\n').indexOf('autostart=maybe') + 1;
+    fs.writeFileSync(conf, broken);
+    await page.click('[data-testid="reload"]');
+    await page.waitForSelector('[data-testid="reload-dialog"] .error');
+    await page.click('[data-testid="reload-dialog"] button:has-text("Cancel")');
+    const banner = page.locator('[data-testid="config-error"]');
+    await banner.waitFor();
+    const text = await banner.innerText();
+    expect(text).toContain(`supervisord.conf:${line}`);
+    expect(text).toContain('[program:broken]');
+    expect(text).toContain('autostart');
+    expect(text).toContain('not a valid boolean');
+    // The daemon reports it too, so another window sees the same banner.
+    const status = JSON.parse((await httpGet(`${daemon!.base}/api/config-status`)).body) as {
+      error: string | null;
+    };
+    expect(status.error).toContain(`supervisord.conf:${line}`);
+    await page.screenshot({ path: path.join(SHOTS, 'config-error.png') });
+  });
+
   it('previews a config reload with the diff before applying it', async () => {
     fs.writeFileSync(
       conf,
@@ -221,8 +243,10 @@ setInterval(() => console.log('\\u001b[36mtick\\u001b[0m ' + (i++) + ' \\u001b[1
         'command=sleep 999\nautostart=false\nstartsecs=0',
       ),
     );
-    await page.click('[data-testid="reload"]');
+    // Fixed: "Reload again" in the banner previews the diff, and the banner goes away.
+    await page.click('[data-testid="config-error-retry"]');
     await page.waitForSelector('[data-testid="reload-dialog"]');
+    await page.locator('[data-testid="config-error"]').waitFor({ state: 'detached' });
     const text = await page.locator('[data-testid="reload-dialog"]').innerText();
     expect(text).toContain('+ added');
     expect(text).toContain('~ sleeper');

@@ -20,10 +20,11 @@ const wireCompat: [
   Same<Wire.StatsSample, Contract.StatsSample>,
   Same<Wire.ConfigView, Contract.ConfigView>,
   Same<Wire.ReloadPreview, Contract.ReloadPreview>,
+  Same<Wire.ConfigStatus, Contract.ConfigStatus>,
   Same<Wire.ReloadResult, Contract.ReloadResult>,
   Same<Wire.BridgeError, Contract.BridgeError>,
   Same<Wire.LogSearchResult, Contract.LogSearchResult>,
-] = [true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true];
 
 let dir: string;
 let facade: FakeFacade;
@@ -252,6 +253,48 @@ describe('ui-api', () => {
     const bad = (await (await post('/api/reload/preview')).json()) as Contract.ReloadPreview;
     expect(bad.diff).toBeNull();
     expect(bad.error).toContain('line: 1');
+  });
+
+  it('reports the last failed re-read at /api/config-status until one succeeds', async () => {
+    const status = async () =>
+      (await (await fetch(`${base}/api/config-status`)).json()) as Contract.ConfigStatus;
+    facade.nextDiff = { added: [], changed: [], removed: [] };
+    await post('/api/reload/preview');
+    expect(await status()).toEqual({ error: null, fallback: false, at: null });
+    const text = "x.conf:6 [program:x] autostart: not a valid boolean value: 'maybe'";
+    facade.nextDiff = new SupervisorError('CANT_REREAD', text);
+    await post('/api/reload/preview');
+    const bad = await status();
+    expect(bad.error).toBe(`CANT_REREAD: ${text}`);
+    expect(bad.fallback).toBe(false);
+    expect(bad.at).toBeGreaterThan(0);
+    // A failed apply records it too; a good re-read clears it.
+    facade.nextDiff = { added: [], changed: [], removed: [] };
+    await post('/api/reload/apply');
+    expect((await status()).error).toBeNull();
+    facade.nextDiff = new SupervisorError('CANT_REREAD', text);
+    expect((await post('/api/reload/apply')).status).toBe(422);
+    expect((await status()).error).toContain('x.conf:6');
+    facade.nextDiff = { added: [], changed: [], removed: [] };
+    await post('/api/reload/preview');
+    expect((await status()).error).toBeNull();
+  });
+
+  it("puts the host's own config status first", async () => {
+    let host: Contract.ConfigStatus = { error: 'a.conf:3 [x] y: bad', fallback: true, at: 5 };
+    const h = createUiHandler(facade, { staticDir: dir, configStatus: () => host });
+    const srv = http.createServer((req, res) => void h(req, res));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/api/config-status`;
+    try {
+      expect(await (await fetch(url)).json()).toEqual(host);
+      host = { error: null, fallback: false, at: null };
+      expect(await (await fetch(url)).json()).toEqual(host);
+    } finally {
+      h.close();
+      srv.closeAllConnections();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
   });
 
   it('samples cpu/memory of running process trees only while subscribed', async () => {
