@@ -9,6 +9,13 @@ import type {
 } from '../preload/contract.js';
 import { SourceError, type DataSource } from './api/data-source.js';
 import { issueLocation, parseConfigIssues } from './model/config-issues.js';
+import {
+  effectiveTheme,
+  readThemeChoice,
+  toggleTheme,
+  writeThemeChoice,
+  type ThemeChoice,
+} from './model/theme.js';
 import { LogViewer } from './components/LogViewer.js';
 import {
   parseDeepLink,
@@ -29,6 +36,8 @@ import {
 import { stateName } from '../main/engine/model/states.js';
 
 type Tab = 'logs' | 'history' | 'config';
+
+const darkQuery = (): MediaQueryList => window.matchMedia('(prefers-color-scheme: dark)');
 const SIGNALS = ['HUP', 'INT', 'TERM', 'KILL', 'USR1', 'USR2', 'QUIT'];
 
 export function App({ source }: { source: DataSource }) {
@@ -45,9 +54,11 @@ export function App({ source }: { source: DataSource }) {
   const [reloadError, setReloadError] = useState<string | null>(null);
   const [hostStatus, setHostStatus] = useState<ConfigStatus | null>(null);
   const [dismissed, setDismissed] = useState<string | null>(null);
-  const [theme, setTheme] = useState<'dark' | 'light'>(
-    () => (localStorage.getItem('paddock-theme') as 'dark' | 'light' | null) ?? 'dark',
+  const [themeChoice, setThemeChoice] = useState<ThemeChoice>(() =>
+    readThemeChoice(window.localStorage),
   );
+  const [systemDark, setSystemDark] = useState(() => darkQuery().matches);
+  const theme = effectiveTheme(themeChoice, systemDark);
   const [now, setNow] = useState(() => Date.now() / 1000);
   const filterRef = useRef<HTMLInputElement>(null);
   // Deep link (`#log=<namespec>`): from the shell (notification, tray) or a bookmark.
@@ -85,8 +96,20 @@ export function App({ source }: { source: DataSource }) {
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
-    localStorage.setItem('paddock-theme', theme);
   }, [theme]);
+
+  useEffect(() => {
+    const q = darkQuery();
+    const onChange = () => setSystemDark(q.matches);
+    q.addEventListener('change', onChange);
+    return () => q.removeEventListener('change', onChange);
+  }, []);
+
+  const toggleThemeChoice = () => {
+    const next = toggleTheme(themeChoice, systemDark);
+    writeThemeChoice(window.localStorage, next);
+    setThemeChoice(next);
+  };
 
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now() / 1000), 1000);
@@ -282,7 +305,13 @@ export function App({ source }: { source: DataSource }) {
             Reload config…
           </button>
           <button onClick={() => setActivity((a) => !a)}>Activity log</button>
-          <button onClick={() => setTheme((t) => (t === 'dark' ? 'light' : 'dark'))} title="Theme">
+          <button
+            onClick={toggleThemeChoice}
+            data-testid="theme-toggle"
+            title={`${theme === 'dark' ? 'Dark' : 'Light'} theme (${
+              themeChoice === null ? 'following the system' : 'chosen'
+            }): switch to ${theme === 'dark' ? 'light' : 'dark'}`}
+          >
             {theme === 'dark' ? '☀' : '☾'}
           </button>
         </div>

@@ -255,6 +255,44 @@ setInterval(() => console.log('\\u001b[36mtick\\u001b[0m ' + (i++) + ' \\u001b[1
     await page.waitForSelector('[data-testid="proc-added:added"]', { timeout: 20_000 });
   });
 
+  it('follows prefers-color-scheme and remembers the toggle in localStorage', async () => {
+    const themeOf = (p: Page) => p.evaluate(() => document.documentElement.dataset.theme);
+    const b = await launch();
+    const light = await b.newContext({
+      colorScheme: 'light',
+      viewport: { width: 1440, height: 860 },
+    });
+    const dark = await b.newContext({ colorScheme: 'dark' });
+    try {
+      const p = await light.newPage();
+      await p.goto(daemon!.base + '/#log=ticker');
+      await p.waitForSelector('[data-testid="log-lines"] .line');
+      expect(await themeOf(p)).toBe('light');
+      const bg = await p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(bg).toBe('rgb(245, 246, 248)');
+      await p.screenshot({ path: path.join(SHOTS, 'processes-light.png') });
+      const d = await dark.newPage();
+      await d.goto(daemon!.base + '/');
+      await waitFor('dark theme', async () => (await themeOf(d)) === 'dark');
+      // Toggle in the light-system window: dark, remembered across a reload.
+      await p.click('[data-testid="theme-toggle"]');
+      expect(await themeOf(p)).toBe('dark');
+      expect(await p.evaluate(() => localStorage.getItem('paddock-theme'))).toBe('dark');
+      await p.reload();
+      await waitFor('remembered dark', async () => (await themeOf(p)) === 'dark');
+      // Toggling back to the system's scheme forgets the choice: follow the system again.
+      await p.click('[data-testid="theme-toggle"]');
+      expect(await themeOf(p)).toBe('light');
+      expect(await p.evaluate(() => localStorage.getItem('paddock-theme'))).toBeNull();
+      // The system scheme changing while open is followed.
+      await p.emulateMedia({ colorScheme: 'dark' });
+      await waitFor('system went dark', async () => (await themeOf(p)) === 'dark');
+    } finally {
+      await light.close();
+      await dark.close();
+    }
+  });
+
   it('leaves no child behind when the daemon is stopped', async () => {
     expect(taggedPids(daemon!.tag).length).toBeGreaterThan(1); // the daemon and its ticker
     const d = daemon!;
