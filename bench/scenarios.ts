@@ -183,8 +183,9 @@ startretries=1000
         pid: number;
         start: number;
       };
-      // Run past supervisord's 1 s restart pacing so this is a crash, not a crash loop.
-      await until(async () => Date.now() / 1000 - info.start > 1.5, 'crashy up 1.5 s', 10_000);
+      // Run past the 1 s restart pacing so this is a crash, not a crash loop (`start` is in
+      // whole seconds: 2.2 s after it means more than 1.2 s of real uptime).
+      await until(async () => Date.now() / 1000 - info.start > 2.2, 'crashy up > 1.2 s', 10_000);
       const before = logMatches(d, /spawned: 'crashy'/).count;
       const t0 = Date.now();
       process.kill(info.pid, 'SIGKILL');
