@@ -150,10 +150,8 @@ describe('fault: config edited to be invalid, then reread', () => {
 });
 
 describe('fault: paddockd SIGKILLed, then started again on the same config', () => {
-  // Engine gap (reported in /work/notes/bugs-for-lead.md): paddockd does not record its children,
-  // so after a SIGKILL the next paddockd on the same config neither finds nor reaps the first
-  // run's children and starts a second copy of every service. Expected: the orphans are
-  // detected (stopped or adopted) and each service runs exactly once.
+  // B7-2 (fixed in 74bd82f): paddockd used to start a second copy of every service after a
+  // SIGKILL; it now records its children and stops the old run's before starting.
   it('the orphans of the first run are detected and no service runs twice', async () => {
     const programs = ['s1', 's2', 's3']
       .map((n) => `[program:${n}]\ncommand=sleep 1000\nstartsecs=0\n`)

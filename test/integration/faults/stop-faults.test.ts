@@ -79,10 +79,8 @@ describe('fault: uncooperative children', () => {
     await eventually(() => !alive(gc), 'grandchild to be gone', 5000);
   });
 
-  // Engine gap (reported in /work/notes/bugs-for-lead.md): when a program's process exits and
-  // leaves a grandchild in its process group, nothing ever signals that group again — neither
-  // stopProcessGroup (the program is EXITED → NOT_RUNNING) nor the daemon's shutdown. The
-  // grandchild outlives paddockd. Expected: the group is found and stopped with the program.
+  // B7-1 (fixed in 74bd82f): a grandchild left in the process group of an exited child used to
+  // outlive paddockd; the group is now found and stopped with the program.
   it('a child that forked a grandchild and exited: the grandchild is stopped with the group', async () => {
     const tag = newTag('gc-exit');
     const { sup, rec } = await boot(
