@@ -120,7 +120,7 @@ export function watchLog(
   name: string,
   stream: LogStream,
   cb: (tick: LogTick) => void,
-  periodMs = 150,
+  periodMs = 100,
 ): Unsubscribe {
   let last = '';
   let stopped = false;
