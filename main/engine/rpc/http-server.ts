@@ -20,6 +20,8 @@ import {
   readSync,
   statSync,
   unlinkSync,
+  watch,
+  type FSWatcher,
 } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
@@ -518,6 +520,7 @@ export class HttpServer {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
+      watcher?.close();
       this.tails.delete(stop);
       try {
         closeSync(fd);
@@ -562,6 +565,15 @@ export class HttpServer {
       }
     };
     const timer = setInterval(pump, this.opts.tailPollMs ?? 100);
+    // inotify wakes the stream as soon as bytes land (supervisord polls; the interval above
+    // remains for rotation and filesystems without change notification).
+    let watcher: FSWatcher | null = null;
+    try {
+      watcher = watch(file, { persistent: false }, () => pump());
+      watcher.on('error', () => undefined);
+    } catch {
+      watcher = null;
+    }
     this.tails.add(stop);
     res.on('close', stop);
     pump();
