@@ -112,7 +112,7 @@ setInterval(() => console.log('\\u001b[36mtick\\u001b[0m ' + (i++) + ' \\u001b[1
     fs.writeFileSync(conf, confText());
     const [d, b] = await Promise.all([startPaddockd(conf, port), launch()]);
     daemon = d;
-    page = await b.newPage({ viewport: { width: 1440, height: 860 } });
+    page = await b.newPage({ viewport: { width: 1440, height: 860 }, colorScheme: 'dark' });
     page.on('pageerror', (e) => console.error('pageerror', e));
   }, 120_000);
 
