@@ -79,7 +79,9 @@ async function main(): Promise<void> {
 
   const trusted = new TrustedSenders();
   const broadcaster = new Broadcaster();
-  const bridge = createIpcBridge(host.sup, broadcaster);
+  const bridge = createIpcBridge(host.sup, broadcaster, {
+    configStatus: () => host.configStatus(),
+  });
   const unregisterIpc = registerIpc(bridge.handlers, trusted, (id) => broadcaster.markReady(id));
   const self: SenderInfo = { id: 0, isMainFrame: true };
 

@@ -62,20 +62,10 @@ export const InvokeChannels = {
   /** Start delivering `stats:update` events (the sampler only runs while someone is subscribed). */
   subscribeStats: 'stats:subscribe',
   unsubscribeStats: 'stats:unsubscribe',
-} as const;
-export type InvokeChannel = (typeof InvokeChannels)[keyof typeof InvokeChannels];
-
-/**
- * Invoke channels the renderer uses when the host offers them (the bridge methods are optional).
- * `config:status` → `ConfigStatus`, no arguments. To implement in main: add it to the IPC argument
- * table (no arguments) and handlers, and `getConfigStatus` to the preload; then it can move into
- * `InvokeChannels`/`Invoke`.
- */
-export const OptionalInvokeChannels = {
+  /** The host's config status (last load error), for the config-error banner. */
   getConfigStatus: 'config:status',
 } as const;
-export type OptionalInvokeChannel =
-  (typeof OptionalInvokeChannels)[keyof typeof OptionalInvokeChannels];
+export type InvokeChannel = (typeof InvokeChannels)[keyof typeof InvokeChannels];
 
 /** Event (main → renderer push) channel names. */
 export const EventChannels = {
@@ -280,10 +270,6 @@ export interface Invoke {
   'log:unsubscribe': { args: [id: number]; result: true };
   'stats:subscribe': { args: []; result: number };
   'stats:unsubscribe': { args: [id: number]; result: true };
-}
-
-/** Request/response map of `OptionalInvokeChannels`. */
-export interface OptionalInvoke {
   'config:status': { args: []; result: ConfigStatus };
 }
 
@@ -306,8 +292,8 @@ export interface SupervisorBridge {
   getConfigView(): Promise<ConfigView>;
   previewReload(): Promise<ReloadPreview>;
   applyReload(): Promise<ReloadResult>;
-  /** `config:status` (optional: older shells do not offer it). */
-  getConfigStatus?(): Promise<ConfigStatus>;
+  /** `config:status`: the host's last config load error, if any. */
+  getConfigStatus(): Promise<ConfigStatus>;
 
   startProcess(namespec: string): Promise<true>;
   stopProcess(namespec: string): Promise<true>;

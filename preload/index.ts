@@ -92,6 +92,7 @@ function onStats(cb: (sample: StatsSample) => void): Unsubscribe {
 
 const api = {
   getSnapshot: () => invoke(InvokeChannels.getSnapshot),
+  getConfigStatus: () => invoke(InvokeChannels.getConfigStatus),
   getConfigView: () => invoke(InvokeChannels.getConfigView),
   previewReload: () => invoke(InvokeChannels.previewReload),
   applyReload: () => invoke(InvokeChannels.applyReload),

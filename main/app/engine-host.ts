@@ -13,7 +13,7 @@ import { SupervisorError } from '../engine/model/faults.js';
 import type { Config } from '../engine/model/types.js';
 import { HttpServer } from '../engine/rpc/http-server.js';
 import { Supervisor } from '../engine/supervisor.js';
-import type { ReloadResult } from '../../preload/contract.js';
+import type { ConfigStatus, ReloadResult } from '../../preload/contract.js';
 import { applyReload, previewReload } from '../ipc/handlers.js';
 import {
   ChildRegistry,
@@ -52,6 +52,8 @@ export class EngineHost {
   readonly sup: Supervisor;
   /** The last config load error, or null. */
   configError: string | null;
+  /** When `configError` was seen (ms since the epoch). */
+  private configErrorAt: number | null = null;
   /** True while running on the empty fallback config. */
   fallback: boolean;
   /** Children of a crashed previous run found at startup, and what was done with them. */
@@ -75,6 +77,7 @@ export class EngineHost {
   ) {
     this.sup = sup;
     this.configError = configError;
+    this.configErrorAt = configError === null ? null : Date.now();
     this.fallback = configError !== null;
     this.orphans = orphans;
     this.registry = registry;
@@ -143,7 +146,10 @@ export class EngineHost {
     if (!config.unixHttpServer && !config.inetHttpServer) return;
     const log = this.opts.log ?? (() => undefined);
     this.ui = this.opts.rendererDir
-      ? createUiHandler(this.sup, { staticDir: this.opts.rendererDir })
+      ? createUiHandler(this.sup, {
+          staticDir: this.opts.rendererDir,
+          configStatus: () => this.configStatus(),
+        })
       : null;
     this.server = new HttpServer({
       facade: this.sup,
@@ -163,9 +169,15 @@ export class EngineHost {
     }
   }
 
+  /** The config status the window's banner shows (IPC `config:status`, HTTP `/api/config-status`). */
+  configStatus(): ConfigStatus {
+    return { error: this.configError, fallback: this.fallback, at: this.configErrorAt };
+  }
+
   private setConfigError(err: string | null): void {
     if (this.configError === err) return;
     this.configError = err;
+    this.configErrorAt = err === null ? null : Date.now();
     this.emitChange();
   }
 

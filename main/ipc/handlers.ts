@@ -8,7 +8,13 @@ import type { EngineEvent } from '../engine/model/types.js';
 import { configValues } from '../engine/http/ui-api.js';
 import { readLogSlice, requireLogPath, searchLog, watchLog } from '../engine/http/log-files.js';
 import { StatsSampler } from '../engine/http/stats.js';
-import type { ConfigView, ReloadPreview, ReloadResult, Snapshot } from '../../preload/contract.js';
+import type {
+  ConfigView,
+  ReloadPreview,
+  ReloadResult,
+  Snapshot,
+  ConfigStatus,
+} from '../../preload/contract.js';
 import type { Broadcaster } from './broadcast.js';
 import type { InvokeHandlers } from './dispatch.js';
 
@@ -107,7 +113,12 @@ function configView(facade: SupervisorFacade): ConfigView {
 export function createIpcBridge(
   facade: SupervisorFacade,
   broadcaster: Broadcaster,
-  opts: { sampler?: StatsSampler; logPollMs?: number } = {},
+  opts: {
+    sampler?: StatsSampler;
+    logPollMs?: number;
+    /** The host's config status (the desktop host's load error); default: no error. */
+    configStatus?: () => ConfigStatus;
+  } = {},
 ): IpcBridge {
   let seq = 0;
   const sampler = opts.sampler ?? new StatsSampler(facade);
@@ -158,6 +169,7 @@ export function createIpcBridge(
   const handlers: InvokeHandlers = {
     'supervisor:snapshot': () => snapshot(),
     'config:view': () => configView(facade),
+    'config:status': () => opts.configStatus?.() ?? { error: null, fallback: false, at: null },
     'config:preview-reload': () => previewReload(facade),
     'config:apply-reload': () => applyReload(facade),
     'process:start': (_s, name) => single(facade.startProcess(name, true)),

@@ -22,6 +22,7 @@ const none = z.tuple([]);
 export const INVOKE_ARGS: { [C in InvokeChannel]: z.ZodType<Invoke[C]['args']> } = {
   'supervisor:snapshot': none,
   'config:view': none,
+  'config:status': none,
   'config:preview-reload': none,
   'config:apply-reload': none,
   'process:start': z.tuple([processName]),

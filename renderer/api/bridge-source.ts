@@ -61,7 +61,7 @@ export function createBridgeSource(bridge: SupervisorBridge): DataSource {
     getConfigView: wrap(() => b.getConfigView()),
     previewReload: wrap(() => b.previewReload()),
     applyReload: wrap(() => b.applyReload()),
-    getConfigStatus: wrap(async () => (b.getConfigStatus ? b.getConfigStatus() : null)),
+    getConfigStatus: wrap(() => b.getConfigStatus()),
     startProcess: wrap((n: string) => b.startProcess(n)),
     stopProcess: wrap((n: string) => b.stopProcess(n)),
     restartProcess: wrap((n: string) => b.restartProcess(n)),

@@ -432,9 +432,23 @@ async function runDaemon(config: Config, load: () => Config, warnings: string[])
     return 2;
   }
   const daemonId = createHash('sha1').update(path.resolve(s.pidfile)).digest('hex').slice(0, 16);
+  // The last failed re-read (reread, update, SIGHUP): the web UI shows it until a re-read succeeds.
+  const status: { error: string | null; at: number | null } = { error: null, at: null };
+  const reload = (): Config => {
+    try {
+      const c = load();
+      status.error = null;
+      status.at = null;
+      return c;
+    } catch (e) {
+      status.error = e instanceof Error ? e.message : String(e);
+      status.at = Date.now();
+      throw e;
+    }
+  };
   const sup = new Supervisor(config, {
     echo,
-    reload: load,
+    reload,
     onShutdown: () => resolveExit(0),
     environ: { ...process.env, [DAEMON_ID_VAR]: daemonId },
   });
@@ -463,7 +477,10 @@ async function runDaemon(config: Config, load: () => Config, warnings: string[])
     }
   }
 
-  const ui = createUiHandler(sup, { staticDir: uiStaticDir() });
+  const ui = createUiHandler(sup, {
+    staticDir: uiStaticDir(),
+    configStatus: () => ({ error: status.error, fallback: false, at: status.at }),
+  });
   let http = new HttpServer({
     facade: sup,
     config,
