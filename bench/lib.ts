@@ -178,7 +178,8 @@ export function launch(kind: Kind, programs: string, extra = ''): Daemon {
   const conf = path.join(dir, 'supervisord.conf');
   fs.writeFileSync(conf, confText(dir, programs, extra), { mode: 0o600 });
   const [cmd, args] =
-    kind === 'paddockd' ? [NODE, [PADDOCKD, '-n', '-c', conf]] : [SUPERVISORD, ['-n', '-c', conf]];
+    // paddockd runs as users run it: the bin script itself (its shebang sets the V8 flags).
+    kind === 'paddockd' ? [PADDOCKD, ['-n', '-c', conf]] : [SUPERVISORD, ['-n', '-c', conf]];
   const spawnedAt = Date.now();
   const proc = spawn(cmd, args, {
     cwd: dir,

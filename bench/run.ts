@@ -108,6 +108,15 @@ const ROWS: Row[] = [
     baseline: '191 ms',
   },
   {
+    key: 'getAllProcessInfo_parsed_p50_ms',
+    title: `getAllProcessInfo with ${N} programs, p50 incl. client XML parsing (Node client)`,
+    unit: 'ms',
+    better: 'lower',
+    target: '(info)',
+    met: () => null,
+    baseline: '—',
+  },
+  {
     key: 'getState_per_s',
     title: 'getState sequential requests/s (unix socket, keep-alive, raw client)',
     unit: '/s',

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 import { ConfigError, describeConfig, findConfigFile, loadConfig } from '../config/load.js';
 import { byteSize, integer, loggingLevel, octal } from '../config/datatypes.js';
-import { createUiHandler } from '../http/ui-api.js';
+import type { UiHandler } from '../http/ui-api.js';
 import type { Config } from '../model/types.js';
 import {
   DAEMON_ID_VAR,
@@ -18,7 +18,7 @@ import {
   readProcStat,
   reapOrphans,
 } from '../process/orphans.js';
-import { HttpServer } from '../rpc/http-server.js';
+import { type HttpHandler, HttpServer } from '../rpc/http-server.js';
 import { SUPERVISOR_VERSION } from '../rpc/supervisor-namespace.js';
 import { Supervisor, unsupportedFeatures } from '../supervisor.js';
 
@@ -477,10 +477,18 @@ async function runDaemon(config: Config, load: () => Config, warnings: string[])
     }
   }
 
-  const ui = createUiHandler(sup, {
-    staticDir: uiStaticDir(),
-    configStatus: () => ({ error: status.error, fallback: false, at: status.at }),
-  });
+  // The web UI's API (and its validation library) loads on its first request: a daemon that is
+  // only driven by supervisorctl never pays its memory.
+  let uiHandler: Promise<UiHandler> | null = null;
+  const ui: HttpHandler = async (req, res) => {
+    uiHandler ??= import('../http/ui-api.js').then((m) =>
+      m.createUiHandler(sup, {
+        staticDir: uiStaticDir(),
+        configStatus: () => ({ error: status.error, fallback: false, at: status.at }),
+      }),
+    );
+    return (await uiHandler)(req, res);
+  };
   let http = new HttpServer({
     facade: sup,
     config,
@@ -559,7 +567,8 @@ async function runDaemon(config: Config, load: () => Config, warnings: string[])
 
   await sup.start();
   const code = await exited;
-  ui.close();
+  const openUi = uiHandler as Promise<UiHandler> | null;
+  if (openUi) (await openUi).close();
   await http.close();
   fs.rmSync(s.pidfile, { force: true });
   return code;
