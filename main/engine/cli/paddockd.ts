@@ -565,8 +565,12 @@ async function runDaemon(config: Config, load: () => Config, warnings: string[])
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
 
+  // A daemon runs until told to stop, even with no server configured and every child exited
+  // (Node would otherwise exit once its event loop has nothing left to wait for).
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   await sup.start();
   const code = await exited;
+  clearInterval(keepAlive);
   const openUi = uiHandler as Promise<UiHandler> | null;
   if (openUi) (await openUi).close();
   await http.close();

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -218,5 +218,34 @@ describe('paddockd after being killed with SIGKILL', () => {
     const r = run(['-n', '-c', conf], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`another paddockd (pid ${first.proc.pid}) is already running`);
+  });
+});
+
+describe('paddockd with no server configured', () => {
+  it('keeps running after every child has exited, until it is told to stop', async () => {
+    const dir = tempDir();
+    const conf = path.join(dir, 'd.conf');
+    fs.writeFileSync(
+      conf,
+      `[supervisord]\nlogfile=${dir}/daemon.log\npidfile=${dir}/daemon.pid\nchildlogdir=${dir}\n[program:once]\ncommand=/bin/echo done\nstartsecs=0\nautorestart=false\n`,
+    );
+    const proc = spawn(process.execPath, [PADDOCKD, '-n', '-c', conf], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let code: number | null | undefined;
+    proc.on('exit', (c) => (code = c));
+    await eventually(
+      () => out.includes('exited: once (exit status 0; expected)'),
+      'the child exited',
+    );
+    // Still alive and handling signals once nothing is left running:
+    proc.kill('SIGUSR2');
+    await eventually(() => out.includes('received SIGUSR2'), 'USR2 handled');
+    expect(code).toBeUndefined();
+    proc.kill('SIGTERM');
+    await eventually(() => code !== undefined, 'exit after TERM');
+    expect(code).toBe(0);
   });
 });
