@@ -5,11 +5,10 @@
 import type { SupervisorFacade } from '../engine/facade.js';
 import { SupervisorError } from '../engine/model/faults.js';
 import type { EngineEvent } from '../engine/model/types.js';
-import { configValues } from '../engine/http/ui-api.js';
+import { applyDiff, configView, previewReload as previewRereadFn } from '../engine/http/reload.js';
 import { readLogSlice, requireLogPath, searchLog, watchLog } from '../engine/http/log-files.js';
 import { StatsSampler } from '../engine/http/stats.js';
 import type {
-  ConfigView,
   ReloadPreview,
   ReloadResult,
   Snapshot,
@@ -44,63 +43,14 @@ async function restartOne(facade: SupervisorFacade, namespec: string): Promise<t
   return single(facade.startProcess(namespec, true));
 }
 
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** What `supervisorctl update` does: stop and remove, re-add changed, add new. */
+/** `supervisorctl update` through the IPC bridge (and the tray's Reload config). */
 export async function applyReload(facade: SupervisorFacade): Promise<ReloadResult> {
-  const diff = facade.reloadConfig();
-  const actions: ReloadResult['actions'] = [];
-  for (const [list, action] of [
-    [diff.removed, 'removed'],
-    [diff.changed, 'changed'],
-    [diff.added, 'added'],
-  ] as const) {
-    for (const g of list) {
-      try {
-        if (action !== 'added') {
-          await facade.stopProcessGroup(g, true);
-          facade.removeProcessGroup(g);
-        }
-        if (action !== 'removed') facade.addProcessGroup(g);
-        actions.push({ group: g, action, error: null });
-      } catch (e) {
-        actions.push({ group: g, action, error: errText(e) });
-      }
-    }
-  }
-  return { diff, actions };
+  return applyDiff(facade, facade.reloadConfig());
 }
 
 /** The reload diff, or the CANT_REREAD text (file:line) without throwing. */
 export function previewReload(facade: SupervisorFacade): ReloadPreview {
-  try {
-    return { diff: facade.reloadConfig(), error: null };
-  } catch (err) {
-    if (err instanceof SupervisorError && err.faultName === 'CANT_REREAD')
-      return { diff: null, error: err.message };
-    throw err;
-  }
-}
-
-function configView(facade: SupervisorFacade): ConfigView {
-  const cfg = facade.getConfig();
-  return {
-    configFile: cfg.configFile,
-    files: cfg.files,
-    warnings: cfg.warnings,
-    groups: cfg.groups.map((g) => ({ name: g.name, kind: g.kind, source: g.source })),
-    processes: cfg.groups.flatMap((g) =>
-      g.processes.map((p) => ({
-        name: p.name,
-        group: g.name,
-        section: p.section,
-        values: configValues(p),
-      })),
-    ),
-    info: facade.getAllConfigInfo(),
-  };
+  return previewRereadFn(() => facade.reloadConfig());
 }
 
 /**

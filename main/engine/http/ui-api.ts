@@ -27,18 +27,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { SupervisorFacade } from '../facade.js';
 import { SupervisorError, type FaultName } from '../model/faults.js';
-import type { EngineEvent, ProcessConfig } from '../model/types.js';
+import type { EngineEvent } from '../model/types.js';
 import { readLogSlice, requireLogPath, searchLog, watchLog } from './log-files.js';
+import { applyDiff, configView, previewReload as previewRereadFn } from './reload.js';
 import { StatsSampler } from './stats.js';
-import type {
-  BridgeError,
-  ConfigStatus,
-  ConfigValue,
-  ConfigView,
-  ReloadPreview,
-  ReloadResult,
-  Snapshot,
-} from './wire.js';
+import type { BridgeError, ConfigStatus, ReloadPreview, ReloadResult, Snapshot } from './wire.js';
 import { MAX_LOG_READ } from './wire.js';
 
 /** Returns true when it handled (answered) the request. */
@@ -185,53 +178,6 @@ async function restartOne(facade: SupervisorFacade, namespec: string): Promise<t
   return true;
 }
 
-function fmt(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
-
-/** Every effective option of a process under its supervisord name, with its source. */
-export function configValues(p: ProcessConfig): ConfigValue[] {
-  const rows: [string, unknown][] = [
-    ['process_name', p.name],
-    ['command', p.command],
-    ['numprocs_start/process_num', p.processNum],
-    ['priority', p.priority],
-    ['autostart', p.autostart],
-    ['autorestart', p.autorestart],
-    ['startsecs', p.startsecs],
-    ['startretries', p.startretries],
-    ['exitcodes', p.exitcodes.join(',')],
-    ['stopsignal', p.stopsignal],
-    ['stopwaitsecs', p.stopwaitsecs],
-    ['stopasgroup', p.stopasgroup],
-    ['killasgroup', p.killasgroup],
-    ['user', p.user],
-    ['directory', p.directory],
-    ['umask', p.umask === null ? null : `0${p.umask.toString(8)}`],
-    ['redirect_stderr', p.redirectStderr],
-    ['environment', p.environment],
-    ['serverurl', p.serverurl],
-  ];
-  for (const ch of ['stdout', 'stderr'] as const) {
-    const c = p[ch];
-    rows.push(
-      [`${ch}_logfile`, c.logfile ?? 'NONE'],
-      [`${ch}_logfile_maxbytes`, c.logfileMaxbytes],
-      [`${ch}_logfile_backups`, c.logfileBackups],
-      [`${ch}_capture_maxbytes`, c.captureMaxbytes],
-      [`${ch}_events_enabled`, c.eventsEnabled],
-      [`${ch}_syslog`, c.syslog],
-    );
-  }
-  return rows.map(([key, value]) => ({
-    key,
-    value: fmt(value),
-    source: p.sources[key] ?? null,
-  }));
-}
-
 export interface UiHandlerOptions {
   /** The built renderer (index.html and assets/). */
   staticDir: string;
@@ -328,25 +274,6 @@ export function createUiHandler(facade: SupervisorFacade, opts: UiHandlerOptions
     return stream;
   };
 
-  const configView = (): ConfigView => {
-    const cfg = facade.getConfig();
-    return {
-      configFile: cfg.configFile,
-      files: cfg.files,
-      warnings: cfg.warnings,
-      groups: cfg.groups.map((g) => ({ name: g.name, kind: g.kind, source: g.source })),
-      processes: cfg.groups.flatMap((g) =>
-        g.processes.map((p) => ({
-          name: p.name,
-          group: g.name,
-          section: p.section,
-          values: configValues(p),
-        })),
-      ),
-      info: facade.getAllConfigInfo(),
-    };
-  };
-
   /** The last re-read through this API: its CANT_REREAD text, or null once one succeeded. */
   let lastReread: { error: string; at: number } | null = null;
   /** `facade.reloadConfig()`, recording the outcome for `/api/config-status`. */
@@ -370,51 +297,13 @@ export function createUiHandler(facade: SupervisorFacade, opts: UiHandlerOptions
     return { error: null, fallback: host?.fallback ?? false, at: null };
   };
 
-  const previewReload = (): ReloadPreview => {
-    try {
-      return { diff: reread(), error: null };
-    } catch (err) {
-      if (err instanceof SupervisorError && err.faultName === 'CANT_REREAD') {
-        return { diff: null, error: err.message };
-      }
-      throw err;
-    }
-  };
+  const previewReload = (): ReloadPreview => previewRereadFn(reread);
 
-  /** What `supervisorctl update` does: remove, re-add changed, add new. */
+  /** What `supervisorctl update` does (changed groups updated in place where possible). */
   const applyReload = async (): Promise<ReloadResult> => {
-    const diff = reread();
-    const actions: ReloadResult['actions'] = [];
-    const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-    for (const g of diff.removed) {
-      try {
-        await facade.stopProcessGroup(g, true);
-        facade.removeProcessGroup(g);
-        actions.push({ group: g, action: 'removed', error: null });
-      } catch (e) {
-        actions.push({ group: g, action: 'removed', error: errText(e) });
-      }
-    }
-    for (const g of diff.changed) {
-      try {
-        await facade.stopProcessGroup(g, true);
-        facade.removeProcessGroup(g);
-        facade.addProcessGroup(g);
-        actions.push({ group: g, action: 'changed', error: null });
-      } catch (e) {
-        actions.push({ group: g, action: 'changed', error: errText(e) });
-      }
-    }
-    for (const g of diff.added) {
-      try {
-        facade.addProcessGroup(g);
-        actions.push({ group: g, action: 'added', error: null });
-      } catch (e) {
-        actions.push({ group: g, action: 'added', error: errText(e) });
-      }
-    }
+    const result = await applyDiff(facade, reread());
     broadcastSnapshot();
-    return { diff, actions };
+    return result;
   };
 
   const api = async (
@@ -434,7 +323,7 @@ export function createUiHandler(facade: SupervisorFacade, opts: UiHandlerOptions
         write(s, 'snapshot', snapshot());
         return;
       }
-      if (route === 'config') return sendJson(res, 200, configView());
+      if (route === 'config') return sendJson(res, 200, configView(facade));
       if (route === 'config-status') return sendJson(res, 200, configStatus());
       if (route === 'stats') return sendJson(res, 200, await sampler.sample());
       if (route === 'stats-events') {
