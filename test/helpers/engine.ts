@@ -13,7 +13,9 @@ export class Recorder {
 
   /** Transitions of one process as "FROM>TO" strings. */
   path(name: string): string[] {
-    return this.transitions.filter((t) => t.name === name).map((t) => `${stateName(t.from)}>${stateName(t.to)}`);
+    return this.transitions
+      .filter((t) => t.name === name)
+      .map((t) => `${stateName(t.from)}>${stateName(t.to)}`);
   }
 
   /** Resolve when `pred` holds after some state change (checked immediately too). */
@@ -22,7 +24,11 @@ export class Recorder {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         unsub();
-        reject(new Error(`timed out waiting for ${what}; transitions: ${JSON.stringify(this.transitions.map((t) => `${t.name} ${stateName(t.from)}>${stateName(t.to)}`))}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}; transitions: ${JSON.stringify(this.transitions.map((t) => `${t.name} ${stateName(t.from)}>${stateName(t.to)}`))}`,
+          ),
+        );
       }, timeoutMs);
       const unsub = this.sup.subscribe(() => {
         if (pred()) {
@@ -51,7 +57,11 @@ export async function startSupervisor(config: Config, opts: SupervisorOptions = 
 }
 
 /** Poll `fn` (every 20 ms, deadline `timeoutMs`) until it returns a truthy value; for things with no event (file contents). */
-export async function eventually<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  fn: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -62,12 +72,20 @@ export async function eventually<T>(fn: () => T | Promise<T>, what: string, time
 }
 
 /** The text of a process's log once `needle` appears in it. */
-export function logContains(sup: Supervisor, name: string, needle: string | RegExp, channel: 'stdout' | 'stderr' = 'stdout') {
-  return eventually(async () => {
-    await sup.flushLogs();
-    const file = sup.getProcessLogPath(name, channel);
-    if (!file) return null;
-    const text = (await import('node:fs')).readFileSync(file, 'utf8');
-    return (typeof needle === 'string' ? text.includes(needle) : needle.test(text)) ? text : null;
-  }, `${name} ${channel} to contain ${String(needle)}`);
+export function logContains(
+  sup: Supervisor,
+  name: string,
+  needle: string | RegExp,
+  channel: 'stdout' | 'stderr' = 'stdout',
+) {
+  return eventually(
+    async () => {
+      await sup.flushLogs();
+      const file = sup.getProcessLogPath(name, channel);
+      if (!file) return null;
+      const text = (await import('node:fs')).readFileSync(file, 'utf8');
+      return (typeof needle === 'string' ? text.includes(needle) : needle.test(text)) ? text : null;
+    },
+    `${name} ${channel} to contain ${String(needle)}`,
+  );
 }
