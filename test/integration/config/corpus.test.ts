@@ -1,5 +1,5 @@
 /**
- * Every real-world config in /work/shared/corpus/supervisor-configs through both the real
+ * Every real-world config in ../shared/corpus/supervisor-configs through both the real
  * supervisord 4.2.5 parser (test/fixtures/dump-supervisord-config.py, or the recorded golden JSON
  * when /usr/bin/python3 lacks supervisor) and ours: same ok/error outcome, same groups, processes
  * and values. Machine-dependent checks are off on both sides (see the python script).
@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,8 +17,11 @@ import type { Config, ProcessConfig } from '../../../main/engine/model/types.js'
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(HERE, '../../fixtures');
 const GOLDEN = path.join(FIXTURES, 'conf/corpus-golden');
+const WRAP = fs.mkdtempSync(path.join(os.tmpdir(), 'paddock-corpus-wrap-'));
 const DUMP = path.join(FIXTURES, 'dump-supervisord-config.py');
-const CORPUS = process.env.PADDOCK_CORPUS ?? '/work/shared/corpus/supervisor-configs';
+// `../shared` beside the checkout (as CI lays it out), unless PADDOCK_CORPUS says otherwise.
+const CORPUS =
+  process.env.PADDOCK_CORPUS ?? path.resolve(HERE, '../../../../shared/corpus/supervisor-configs');
 const PY = '/usr/bin/python3';
 const BASE_ENV: Record<string, string> = {
   HOME: '/home/tester',
@@ -55,7 +59,10 @@ function variantsFor(corpusFile: string, prefix = ''): Variant[] {
   const out: Variant[] = [{ name, variant: 'bare', file: corpusFile, env: BASE_ENV }];
   if (vars.length > 0) out.push({ name, variant: 'filled', file: corpusFile, env: filledEnv });
   if (!/^[ \t\v\f\r]*\[supervisord\]/m.test(text)) {
-    const wrapper = path.join(GOLDEN, 'wrap', name);
+    // A main file that includes the fragment, written here with this checkout's absolute path
+    // (the committed copies in corpus-golden/wrap/ name the paths they were recorded with).
+    const wrapper = path.join(WRAP, name);
+    fs.writeFileSync(wrapper, `[supervisord]\n[include]\nfiles = ${corpusFile}\n`);
     out.push({ name, variant: 'wrapped', file: wrapper, env: BASE_ENV });
     if (vars.length > 0)
       out.push({ name, variant: 'wrapped-filled', file: wrapper, env: filledEnv });
@@ -95,12 +102,12 @@ function python(v: Variant): PyResult {
 function golden(v: Variant): PyResult {
   const g = path.join(GOLDEN, `${v.name}.${v.variant}.json`);
   let text = fs.readFileSync(g, 'utf8');
-  // golden files record absolute paths of test/fixtures where they were generated
-  const recorded = (JSON.parse(text) as { file: string }).file;
-  const m = /^(.*)\/conf\/(?:quirks|corpus-golden)\//.exec(recorded);
-  if (m && m[1] !== FIXTURES) text = text.split(m[1] as string).join(FIXTURES);
-  // paths inside messages of wrapped variants (whose own file is a temp wrapper) too
-  text = text.replace(/\/[^\s'"\\]*?\/test\/fixtures\//g, `${FIXTURES}/`);
+  // Golden files record the absolute paths of the machine that made them: map the recorded
+  // wrapper directory, fixtures and corpus onto this checkout's.
+  text = text
+    .replace(/\/[^\s'"\\]*?\/conf\/corpus-golden\/wrap\//g, `${WRAP}/`)
+    .replace(/\/[^\s'"\\]*?\/test\/fixtures\//g, `${FIXTURES}/`)
+    .replace(/\/[^\s'"\\]*?\/corpus\/supervisor-configs\//g, `${CORPUS}/`);
   return (JSON.parse(text) as { result: PyResult }).result;
 }
 
