@@ -105,9 +105,9 @@ function golden(v: Variant): PyResult {
   // Golden files record the absolute paths of the machine that made them: map the recorded
   // wrapper directory, fixtures and corpus onto this checkout's.
   text = text
-    .replace(/\/[^\s'"\\]*?\/conf\/corpus-golden\/wrap\//g, `${WRAP}/`)
-    .replace(/\/[^\s'"\\]*?\/test\/fixtures\//g, `${FIXTURES}/`)
-    .replace(/\/[^\s'"\\]*?\/corpus\/supervisor-configs\//g, `${CORPUS}/`);
+    .replace(/\/(?!\/)[^\s'"\\]*?\/conf\/corpus-golden\/wrap\//g, `${WRAP}/`)
+    .replace(/\/(?!\/)[^\s'"\\]*?\/test\/fixtures\//g, `${FIXTURES}/`)
+    .replace(/\/(?!\/)[^\s'"\\]*?\/corpus\//g, `${path.dirname(CORPUS)}/`);
   return (JSON.parse(text) as { result: PyResult }).result;
 }
 
