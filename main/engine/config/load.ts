@@ -225,7 +225,10 @@ class Loader {
   ): { value: string | null; entry: IniEntry | undefined; failed: boolean } {
     const entry = getOption(this.doc, section, option);
     const raw = entry ? entry.value : def;
-    if (raw === null || !doExpand) return { value: raw, entry, failed: false };
+    // Without a '%' there is nothing to expand (and no format error to find): skip building
+    // the expansion table, which holds the whole environment.
+    if (raw === null || !doExpand || !raw.includes('%'))
+      return { value: raw, entry, failed: false };
     try {
       return {
         value: expand(raw, { ...this.envExpansions, ...extra }, `${section}.${option}`),
