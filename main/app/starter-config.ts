@@ -20,17 +20,25 @@ childlogdir=%(here)s/logs
 pidfile=%(here)s/supervisord.pid
 ; loglevel=info
 
-; Uncomment to let supervisorctl / paddockctl / a browser talk to Paddock.
+; supervisorctl and paddockctl talk to Paddock over this socket, which lives beside
+; this file in your own config directory (never in /tmp, where cleaners delete sockets):
+;   paddockctl -c <this file> status     or     supervisorctl -c <this file> status
+[unix_http_server]
+file=%(here)s/paddock.sock
+chmod=0700
+
+[supervisorctl]
+serverurl=unix://%(here)s/paddock.sock
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+; Uncomment to open the web UI in a browser too (loopback only; add a password if you share
+; the machine).
 ; [inet_http_server]
 ; port=127.0.0.1:9001
 ; username=me
 ; password=secret
-
-; [supervisorctl]
-; serverurl=http://127.0.0.1:9001
-
-; [rpcinterface:supervisor]
-; supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 
 ; An example program. It does not start by itself (autostart=false): start it from the tray.
 [program:hello]
