@@ -515,9 +515,12 @@ export class Subprocess {
         at = null;
     }
     if (at === null) return;
-    if (!this.ctx.canSpawn() && (this.state === S.EXITED || this.state === S.BACKOFF)) {
-      // Nothing is respawned while the daemon stops; BACKOFF still gives up on schedule.
+    // Nothing is respawned while the daemon stops or restarts: no wake-up is due until the
+    // ordered stop reaches this process (a BACKOFF retry timer would otherwise fire at once, over
+    // and over, since its delay has passed).
+    if (!this.ctx.canSpawn()) {
       if (this.state === S.EXITED) return;
+      if (this.state === S.BACKOFF && this.backoff <= this.config.startretries) return;
     }
     const timer = this.ctx.clock.setTimeout(
       () => {

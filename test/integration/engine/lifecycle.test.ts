@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { Supervisor } from '../../../main/engine/supervisor.js';
 import { alive, config, group, nodeCmd, program, tempDir } from '../../helpers/config.js';
+import { systemClock } from '../../../main/engine/process/clock.js';
 import { logContains, startSupervisor } from '../../helpers/engine.js';
 
 const running: Supervisor[] = [];
@@ -248,5 +249,40 @@ describe('child environment', () => {
     running.push(sup);
     await rec.untilState('t', 'RUNNING');
     expect(await logContains(sup, 't', 'from-my-tool')).toBe('from-my-tool\n');
+  });
+});
+
+describe('shutdown with a process in BACKOFF waiting for a later priority level', () => {
+  it('does not spin on its retry timer while higher priority levels stop', async () => {
+    const dir = tempDir();
+    let timers = 0;
+    const clock = {
+      ...systemClock,
+      setTimeout: (fn: () => void, ms: number) => (timers++, systemClock.setTimeout(fn, ms)),
+    };
+    const { sup, rec } = await startSupervisor(
+      config(dir, [
+        // stopped last (lowest priority number): it sits in BACKOFF while 'slow' stops
+        group(
+          'flaky',
+          [program('flaky', nodeCmd('exit-code.js', 1), { startsecs: 1, startretries: 100 })],
+          1,
+        ),
+        group(
+          'slow',
+          [program('slow', nodeCmd('ignore-sigterm.js'), { startsecs: 0, stopwaitsecs: 3 })],
+          50,
+        ),
+      ]),
+      { clock },
+    );
+    await rec.untilState('slow', 'RUNNING');
+    // Shut down right as flaky enters BACKOFF: its 1 s retry delay passes while 'slow' takes 3 s.
+    await rec.until(() => rec.state('flaky') === 'BACKOFF', 'flaky in BACKOFF');
+    timers = 0;
+    await sup.shutdownAndWait();
+    // A handful of timers (stop reports, the SIGKILL escalation); a spinning retry timer makes thousands.
+    expect(timers).toBeLessThan(100);
+    expect(rec.path('flaky').at(-1)).toBe('BACKOFF>FATAL');
   });
 });
