@@ -346,8 +346,11 @@ export async function main(argv: string[]): Promise<number> {
   if (!config.supervisord.nodaemon && process.env.PADDOCKD_DAEMON_CHILD !== '1') {
     return daemonize(argv, config);
   }
-  if (process.env.PADDOCKD_DAEMON_CHILD === '1' && config.supervisord.directory) {
-    process.chdir(config.supervisord.directory);
+  if (process.env.PADDOCKD_DAEMON_CHILD === '1') {
+    // The launching command reads our stderr only until we are up, then closes it: a later write
+    // (a Node warning, say) must not turn EPIPE into a crash.
+    process.stderr.on('error', () => undefined);
+    if (config.supervisord.directory) process.chdir(config.supervisord.directory);
   }
   process.umask(config.supervisord.umask);
 
