@@ -535,6 +535,9 @@ async function runDaemon(config: Config, load: () => Config, warnings: string[])
     void sup.reopenLogs();
   });
   process.on('SIGPIPE', () => undefined);
+  // Without a handler, SIGUSR1 makes Node open its inspector on 127.0.0.1:9229, which would let
+  // any local user run code as this daemon. supervisord gives the signal no meaning either.
+  process.on('SIGUSR1', () => sup.logger.blather('received SIGUSR1 indicating nothing'));
 
   // After a restart (SIGHUP or RPC `restart()`), rebind the HTTP servers if their config changed.
   sup.subscribe((e) => {

@@ -249,3 +249,23 @@ describe('paddockd with no server configured', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('paddockd and SIGUSR1', () => {
+  it('does not open the Node inspector (a local code-execution port) on SIGUSR1', async () => {
+    const dir = tempDir();
+    const conf = path.join(dir, 'd.conf');
+    fs.writeFileSync(conf, `${confHeader(dir, 'loglevel=blather')}\n`);
+    const d = await startDaemon('paddockd', conf, `${dir}/rpc.sock`);
+    daemons.push(d);
+    d.proc.kill('SIGUSR1');
+    await eventually(
+      () => d.output().includes('received SIGUSR1 indicating nothing'),
+      'USR1 logged',
+    );
+    expect(d.output()).not.toContain('Debugger listening');
+    expect(await d.client.call('supervisor.getState')).toEqual({
+      statecode: 1,
+      statename: 'RUNNING',
+    });
+  });
+});
