@@ -284,6 +284,8 @@ async function main(): Promise<void> {
     })();
   });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => app.quit());
+  // A SIGUSR1 handler keeps Node from opening its inspector port (local code execution).
+  process.on('SIGUSR1', () => undefined);
 
   if (!startHidden || wroteStarter || host.configError !== null) showWindow();
 }
