@@ -1,7 +1,7 @@
 /**
  * The one typed contract between the Electron main process, the preload bridge and the renderer.
- * Types and channel-name constants only: no runtime imports, so main, preload and renderer can all
- * import it. The same shapes are used by the browser host's JSON API (`main/engine/http/ui-api.ts`).
+ * Types and constants only (the wire shapes come from `main/engine/http/wire.ts`, which the
+ * browser host's JSON API uses too), so main, preload and renderer can all import it.
  *
  * Conventions:
  * - Invoke channels are `ipcRenderer.invoke(channel, ...args)` → `ipcMain.handle(channel, ...)`.
