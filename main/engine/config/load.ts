@@ -50,7 +50,6 @@ import {
 } from './ini.js';
 import {
   DEFAULT_RESULT_HANDLER,
-  EVENT_TYPE_NAMES,
   EVENTLISTENER_KEYS,
   FCGI_KEYS,
   PROGRAM_KEYS,
@@ -59,6 +58,7 @@ import {
   STOCK_RPCINTERFACE,
   type ProgramKey,
 } from './schema.js';
+import { EVENT_TYPE_NAMES } from '../events/types.js';
 
 export interface ConfigIssue {
   file: string;

@@ -169,36 +169,5 @@ export const SECTION_KEYS: Record<string, readonly string[]> = {
   group: ['programs', 'priority'],
 };
 
-/** supervisord 4.2.5's `EventTypes` names (supervisor/events.py). */
-export const EVENT_TYPE_NAMES: readonly string[] = [
-  'EVENT',
-  'PROCESS_STATE',
-  'PROCESS_STATE_STOPPED',
-  'PROCESS_STATE_EXITED',
-  'PROCESS_STATE_STARTING',
-  'PROCESS_STATE_STOPPING',
-  'PROCESS_STATE_BACKOFF',
-  'PROCESS_STATE_FATAL',
-  'PROCESS_STATE_RUNNING',
-  'PROCESS_STATE_UNKNOWN',
-  'PROCESS_COMMUNICATION',
-  'PROCESS_COMMUNICATION_STDOUT',
-  'PROCESS_COMMUNICATION_STDERR',
-  'PROCESS_LOG',
-  'PROCESS_LOG_STDOUT',
-  'PROCESS_LOG_STDERR',
-  'REMOTE_COMMUNICATION',
-  'SUPERVISOR_STATE_CHANGE',
-  'SUPERVISOR_STATE_CHANGE_RUNNING',
-  'SUPERVISOR_STATE_CHANGE_STOPPING',
-  'TICK',
-  'TICK_5',
-  'TICK_60',
-  'TICK_3600',
-  'PROCESS_GROUP',
-  'PROCESS_GROUP_ADDED',
-  'PROCESS_GROUP_REMOVED',
-];
-
 export const DEFAULT_RESULT_HANDLER = 'supervisor.dispatchers:default_handler';
 export const STOCK_RPCINTERFACE = 'supervisor.rpcinterface:make_main_rpcinterface';
