@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { BrowserWindow, protocol, screen, shell, type WebContents } from 'electron';
+import { MIME } from '../engine/http/ui-api.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -15,17 +16,6 @@ import {
   restorableBounds,
   type WindowBounds,
 } from './window-options.js';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
 
 /** Must run before `app.whenReady()`: the scheme behaves like https (standard, secure). */
 export function registerAppScheme(): void {

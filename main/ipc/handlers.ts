@@ -6,6 +6,7 @@ import type { SupervisorFacade } from '../engine/facade.js';
 import { SupervisorError } from '../engine/model/faults.js';
 import type { EngineEvent } from '../engine/model/types.js';
 import { applyDiff, configView, previewReload as previewRereadFn } from '../engine/http/reload.js';
+import { snapshotOf } from '../engine/http/ui-api.js';
 import { readLogSlice, requireLogPath, searchLog, watchLog } from '../engine/http/log-files.js';
 import { StatsSampler } from '../engine/http/stats.js';
 import type {
@@ -107,14 +108,7 @@ export function createIpcBridge(
     return true;
   };
 
-  const snapshot = (): Snapshot => ({
-    seq,
-    identification: facade.getIdentification(),
-    state: facade.getState(),
-    pid: facade.getPID(),
-    processes: facade.getAllProcessInfo(),
-    groups: facade.getConfig().groups.map((g) => g.name),
-  });
+  const snapshot = (): Snapshot => snapshotOf(facade, seq);
 
   const handlers: InvokeHandlers = {
     'supervisor:snapshot': () => snapshot(),

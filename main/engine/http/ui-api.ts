@@ -50,7 +50,8 @@ export const CSP =
   "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
   "frame-ancestors 'none'; form-action 'self'";
 
-const MIME: Record<string, string> = {
+/** Content types of the built renderer's files (both hosts serve them). */
+export const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -188,6 +189,18 @@ export interface UiHandlerOptions {
   configStatus?: () => ConfigStatus;
 }
 
+/** What the process view paints first: every process, with the push sequence it is current to. */
+export function snapshotOf(facade: SupervisorFacade, seq: number): Snapshot {
+  return {
+    seq,
+    identification: facade.getIdentification(),
+    state: facade.getState(),
+    pid: facade.getPID(),
+    processes: facade.getAllProcessInfo(),
+    groups: facade.getConfig().groups.map((g) => g.name),
+  };
+}
+
 export function createUiHandler(facade: SupervisorFacade, opts: UiHandlerOptions): UiHandler {
   const staticRoot = path.resolve(opts.staticDir);
   const sampler = new StatsSampler(facade);
@@ -231,14 +244,7 @@ export function createUiHandler(facade: SupervisorFacade, opts: UiHandlerOptions
   };
   const unsubscribe = facade.subscribe(onEvent);
 
-  const snapshot = (): Snapshot => ({
-    seq,
-    identification: facade.getIdentification(),
-    state: facade.getState(),
-    pid: facade.getPID(),
-    processes: facade.getAllProcessInfo(),
-    groups: facade.getConfig().groups.map((g) => g.name),
-  });
+  const snapshot = (): Snapshot => snapshotOf(facade, seq);
 
   /** The process set changed (reload): every state stream gets a fresh snapshot. */
   const broadcastSnapshot = (): void => {
