@@ -42,7 +42,6 @@ export class MainLogger {
   readonly file: RotatingFile | null;
   private readonly echo: NodeJS.WritableStream | null;
   private readonly now: () => number;
-  private readonly listeners = new Set<(line: string) => void>();
 
   constructor(opts: MainLoggerOptions) {
     this.level = LOG_LEVELS[opts.level];
@@ -61,12 +60,6 @@ export class MainLogger {
         : null;
   }
 
-  /** Called with every formatted line (the UI's activity log). */
-  onLine(listener: (line: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   isEnabled(level: LogLevelName): boolean {
     return LOG_LEVELS[level] >= this.level;
   }
@@ -78,7 +71,6 @@ export class MainLogger {
     const buf = Buffer.from(line);
     this.file?.write(buf);
     this.echo?.write(buf);
-    for (const l of this.listeners) l(line);
   }
 
   critical(msg: string): void {

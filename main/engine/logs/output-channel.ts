@@ -1,9 +1,9 @@
 /**
  * One output stream of a child (stdout or stderr): ANSI stripping, the log file with rotation,
- * an in-memory tail, PROCESS_LOG events and debug copies to the activity log.
+ * PROCESS_LOG events and debug copies to the activity log. Tails (RPC, logtail, the UI) read the
+ * log files by byte range, so no copy of the output is kept in memory.
  */
 import type { LogChannel } from '../model/types.js';
-import { ByteRing } from './ring-buffer.js';
 import { RotatingFile } from './rotating-file.js';
 
 const ESC_BEGIN = Buffer.from('\x1b[');
@@ -41,7 +41,6 @@ export interface OutputChannelOptions {
   maxBytes: number;
   backups: number;
   stripAnsi: boolean;
-  tailBytes?: number;
   /** Called for each chunk after stripping (events, UI pushes, debug main-log copies). */
   onData?: (data: Buffer) => void;
   onWriteError?: (err: NodeJS.ErrnoException | null, dropped: number) => void;
@@ -50,7 +49,6 @@ export interface OutputChannelOptions {
 export class OutputChannel {
   readonly channel: LogChannel;
   readonly file: RotatingFile | null;
-  readonly tail: ByteRing;
   private readonly stripAnsi: boolean;
   private readonly onData: ((data: Buffer) => void) | undefined;
 
@@ -58,7 +56,6 @@ export class OutputChannel {
     this.channel = opts.channel;
     this.stripAnsi = opts.stripAnsi;
     this.onData = opts.onData;
-    this.tail = new ByteRing(opts.tailBytes ?? 256 * 1024);
     this.file =
       opts.logfile === null
         ? null
@@ -74,7 +71,6 @@ export class OutputChannel {
   write(raw: Buffer): boolean {
     const data = this.stripAnsi ? stripEscapes(raw) : raw;
     if (data.length === 0) return true;
-    this.tail.append(data);
     this.onData?.(data);
     return this.file ? this.file.write(data) : true;
   }

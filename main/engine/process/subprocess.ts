@@ -471,8 +471,6 @@ export class Subprocess {
 
   /** Remove and reopen log files (`clearProcessLogs`). */
   async clearLogs(): Promise<void> {
-    this.stdout.tail.clear();
-    this.stderr.tail.clear();
     await Promise.all([this.stdout.file?.clear(), this.stderr.file?.clear()]);
   }
 

@@ -91,11 +91,6 @@ export function escapeXml(s: string): string {
     .replace(/\r/g, '&#13;');
 }
 
-/** Decode log bytes for the wire: UTF-8 with U+FFFD for invalid sequences. */
-export function bytesToWireString(b: Buffer): string {
-  return b.toString('utf8');
-}
-
 /** Python's `repr(float)` for the common cases. */
 function formatDouble(n: number): string {
   if (Number.isNaN(n)) return 'nan';

@@ -3,7 +3,6 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { ByteRing } from '../../../main/engine/logs/ring-buffer.js';
 import { RotatingFile } from '../../../main/engine/logs/rotating-file.js';
 import { stripEscapes } from '../../../main/engine/logs/output-channel.js';
 import { ProcessStates as S } from '../../../main/engine/model/states.js';
@@ -131,18 +130,6 @@ describe('stripEscapes (supervisord dispatchers.stripEscapes)', () => {
   });
 });
 
-describe('ByteRing', () => {
-  it('keeps the newest bytes', () => {
-    const r = new ByteRing(8);
-    r.append(Buffer.from('abcde'));
-    r.append(Buffer.from('fghij'));
-    expect(r.contents().toString()).toBe('cdefghij');
-    r.append(Buffer.from('0123456789AB'));
-    expect(r.contents().toString()).toBe('456789AB');
-    expect(r.total).toBe(22);
-  });
-});
-
 describe('RotatingFile', () => {
   it('rolls over after the write that reaches maxBytes, keeping `backups` files', async () => {
     const dir = tempDir();
@@ -210,20 +197,5 @@ describe('readFileRange / tailFile', () => {
     expect(tailFile(file, 0, 100).map(String)).toEqual(['abcdefghij', '10', 'false']);
     expect(tailFile(file, 0, 3).map(String)).toEqual(['hij', '10', 'true']);
     expect(tailFile(file, 20, 5).map(String)).toEqual(['', '10', 'false']);
-  });
-});
-
-describe('ByteRing growth', () => {
-  it('grows lazily and wraps correctly after growing', () => {
-    const r = new ByteRing(10_000);
-    const all: string[] = [];
-    for (let i = 0; i < 3000; i++) {
-      const s = `${i},`;
-      all.push(s);
-      r.append(Buffer.from(s));
-    }
-    const joined = all.join('');
-    expect(r.contents().toString()).toBe(joined.slice(-10_000));
-    expect(new ByteRing(1 << 20).contents().length).toBe(0);
   });
 });
