@@ -36,6 +36,9 @@ buffer_size=20
 command=/bin/false
 autostart=false
 startretries=1
+; far above a loaded machine's loop delay: supervisord promotes STARTING to RUNNING on a late
+; tick before it reaps the exit, which would turn this crash loop into RUNNING/EXITED
+startsecs=10
 
 [program:sleeper]
 command=/bin/sleep 1000
