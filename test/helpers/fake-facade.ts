@@ -3,16 +3,7 @@
  * instantly, logs are real files in a temp directory (so logtail and read semantics are real).
  * Fault behaviour follows supervisord's rpcinterface.py closely enough for the RPC layer tests.
  */
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  closeSync,
-  fstatSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   ConfigDiff,
@@ -39,6 +30,7 @@ import type {
   ProcessInfo,
   StateTransition,
 } from '../../main/engine/model/types.js';
+import { readFileRange, tailFile } from '../../main/engine/supervisor.js';
 
 export interface FakeProgram {
   group: string;
@@ -70,69 +62,6 @@ const SIGNALS: Record<string, number> = {
   CONT: 18,
   STOP: 19,
 };
-
-/** supervisord's `options.readFile`. */
-export function readFileLikeSupervisor(path: string, offset: number, length: number): Buffer {
-  if (offset < 0 && length !== 0) throw new SupervisorError('BAD_ARGUMENTS');
-  if (offset >= 0 && length < 0) throw new SupervisorError('BAD_ARGUMENTS');
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    throw new SupervisorError('FAILED');
-  }
-  try {
-    const size = fstatSync(fd).size;
-    let pos: number;
-    let len: number;
-    if (offset < 0) {
-      pos = Math.max(0, size + offset);
-      len = Math.min(-offset, size - pos);
-    } else {
-      pos = offset;
-      len =
-        length === 0 ? Math.max(0, size - offset) : Math.max(0, Math.min(length, size - offset));
-    }
-    const buf = Buffer.alloc(len);
-    const n = len > 0 ? readSync(fd, buf, 0, len, pos) : 0;
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** supervisord's `options.tailFile`. */
-export function tailFileLikeSupervisor(
-  path: string,
-  offset: number,
-  length: number,
-): [Buffer, number, boolean] {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return [Buffer.alloc(0), offset, false];
-  }
-  try {
-    const sz = fstatSync(fd).size;
-    let overflow = false;
-    if (sz > offset + length) {
-      overflow = true;
-      offset = sz - 1;
-    }
-    if (offset + length > sz) {
-      if (offset > sz - 1) length = 0;
-      offset = sz - length;
-    }
-    if (offset < 0) offset = 0;
-    if (length < 0) length = 0;
-    const buf = Buffer.alloc(length);
-    const n = length > 0 ? readSync(fd, buf, 0, length, offset) : 0;
-    return [buf.subarray(0, n), sz, overflow];
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export class FakeFacade implements SupervisorFacade {
   statecode: SupervisorState = SupervisorStates.RUNNING;
@@ -437,7 +366,7 @@ export class FakeFacade implements SupervisorFacade {
     if (!p) throw new SupervisorError('BAD_NAME', namespec);
     const path = this.logPath(`${p.cfg.group}:${p.cfg.name}`, channel);
     if (!existsSync(path)) throw new SupervisorError('NO_FILE', path);
-    return readFileLikeSupervisor(path, offset, length);
+    return readFileRange(path, offset, length);
   }
   tailProcessLog(
     namespec: string,
@@ -449,7 +378,7 @@ export class FakeFacade implements SupervisorFacade {
     if (!p) throw new SupervisorError('BAD_NAME', namespec);
     const path = this.logPath(`${p.cfg.group}:${p.cfg.name}`, channel);
     if (!existsSync(path)) return [Buffer.alloc(0), 0, false];
-    return tailFileLikeSupervisor(path, offset, length);
+    return tailFile(path, offset, length);
   }
   getProcessLogPath(namespec: string, channel: LogChannel): string | null {
     const p = this.lookup(namespec);
@@ -471,7 +400,7 @@ export class FakeFacade implements SupervisorFacade {
     });
   }
   readMainLog(offset: number, length: number): Buffer {
-    return readFileLikeSupervisor(this.mainLog, offset, length);
+    return readFileRange(this.mainLog, offset, length);
   }
   getMainLogPath(): string | null {
     return this.mainLog;

@@ -33,21 +33,9 @@ export function prng(seed: number): () => number {
   };
 }
 
-export function alive(pid: number): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // a zombie still answers kill(0); it is dead for our purposes
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+import { alive } from '../../helpers/config.js';
+
+export { alive };
 
 export interface TaggedProc {
   pid: number;
