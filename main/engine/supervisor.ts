@@ -471,6 +471,7 @@ export class Supervisor implements SupervisorFacade {
   getAllConfigInfo(): ConfigInfo[] {
     this.update();
     const out: ConfigInfo[] = [];
+    const uids = new Map<string, number | 'none'>();
     for (const g of this.config.groups) {
       const active = this.groups.get(g.name);
       const inuse = active !== undefined;
@@ -484,7 +485,12 @@ export class Supervisor implements SupervisorFacade {
           const t = p[ch].logfile;
           return t === null ? 'none' : t === 'AUTO' ? 'auto' : t;
         };
-        const uid = p.user === null ? 'none' : (lookupUser(p.user)?.uid ?? 'none');
+        let uid: number | 'none' = 'none';
+        if (p.user !== null) {
+          // /etc/passwd is read once per call, not once per process
+          if (!uids.has(p.user)) uids.set(p.user, lookupUser(p.user)?.uid ?? 'none');
+          uid = uids.get(p.user) ?? 'none';
+        }
         out.push({
           autostart: p.autostart,
           directory: p.directory ?? 'none',
